@@ -1,0 +1,86 @@
+//! The command line, as clap sees it; the doc comments are the help text.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Enter a running Linux container without its daemon.
+///
+/// ctenter finds containers by reading /proc/*/cgroup (no docker.sock, no containerd socket, no
+/// runtime CLI), then joins the chosen namespaces of the container's init process and runs a
+/// command there. It keeps working when dockerd or containerd is hung.
+#[derive(Debug, Parser)]
+#[command(name = "ctenter", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Scan this directory instead of /proc (a procfs mounted elsewhere, or a fixture tree).
+    #[arg(long, global = true, value_name = "DIR", default_value = "/proc")]
+    pub proc_root: PathBuf,
+
+    #[command(subcommand)]
+    pub command: CliCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// List every container found in /proc.
+    Ls(LsArgs),
+    /// Print the init pid of a container.
+    Pid(PidArgs),
+    /// Run a command (default: the container's login shell) inside a container's namespaces.
+    Enter(EnterArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    /// Print a JSON array (id, engine, name, pid, processes, cgroup, parent, command).
+    #[arg(long)]
+    pub json: bool,
+    /// Show full IDs and commands.
+    #[arg(long)]
+    pub no_trunc: bool,
+    /// Print only container IDs.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PidArgs {
+    /// Full ID or unique ID prefix (case-insensitive).
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EnterArgs {
+    /// Namespaces to join, comma-separated: user, cgroup, ipc, uts, net, pid, mnt, time.
+    /// Default: every namespace of the container that differs from ctenter's own.
+    #[arg(long = "ns", value_name = "LIST")]
+    pub namespaces: Option<String>,
+
+    /// Working directory inside the container (absolute). Default: the init's.
+    #[arg(short = 'w', long = "workdir", value_name = "DIR")]
+    pub workdir: Option<OsString>,
+
+    /// Set an environment variable (KEY=VAL), or pass the caller's KEY. Repeatable.
+    #[arg(short = 'e', long = "env", value_name = "KEY=VAL")]
+    pub env: Vec<OsString>,
+
+    /// How to join (for testing the fallback path): one setns on a pidfd, or /proc ns files.
+    #[arg(long, value_enum, default_value_t = JoinViaArg::Auto, hide = true)]
+    pub join_via: JoinViaArg,
+
+    /// Full ID or unique ID prefix (case-insensitive).
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+
+    /// Command and arguments. Default: /bin/bash, else /bin/sh, as a login shell.
+    #[arg(value_name = "CMD", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JoinViaArg {
+    Auto,
+    NsFiles,
+}

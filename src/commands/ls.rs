@@ -1,0 +1,121 @@
+//! `ctenter ls`: a table, IDs only (`-q`), or the JSON array scripts rely on.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::config::{Config, LsOptions};
+use crate::resolver::{Found, short_id};
+
+/// One element of `ls --json`; the field set is a contract (README "JSON output").
+#[derive(Debug, Serialize)]
+struct ContainerJson<'a> {
+    id: &'a str,
+    engine: &'static str,
+    name: Option<&'a str>,
+    pid: u32,
+    processes: usize,
+    cgroup: &'a str,
+    parent: Option<&'a str>,
+    command: &'a str,
+}
+
+const COMMAND_WIDTH: usize = 40;
+
+pub fn run(config: &Config, options: &LsOptions) -> anyhow::Result<i32> {
+    let found = super::scan(config)?.list();
+    let mut out = std::io::stdout().lock();
+    if options.json {
+        let items: Vec<_> = found.iter().map(to_json).collect();
+        serde_json::to_writer_pretty(&mut out, &items)?;
+        writeln!(out)?;
+    } else if options.quiet {
+        for f in &found {
+            writeln!(out, "{}", id_column(&f.container.id, options.no_trunc))?;
+        }
+    } else {
+        write_table(&mut out, &found, options.no_trunc)?;
+    }
+    out.flush()?;
+    Ok(0)
+}
+
+fn to_json(found: &Found) -> ContainerJson<'_> {
+    ContainerJson {
+        id: &found.container.id,
+        engine: found.container.engine.as_str(),
+        name: None,
+        pid: found.init.pid,
+        processes: found.container.members.len(),
+        cgroup: &found.container.cgroup,
+        parent: found.container.parent.as_deref(),
+        command: &found.command,
+    }
+}
+
+fn id_column(id: &str, no_trunc: bool) -> &str {
+    if no_trunc { id } else { short_id(id) }
+}
+
+fn write_table(out: &mut impl Write, found: &[Found], no_trunc: bool) -> std::io::Result<()> {
+    let rows: Vec<[String; 5]> = found
+        .iter()
+        .map(|f| {
+            [
+                id_column(&f.container.id, no_trunc).to_string(),
+                f.container.engine.as_str().to_string(),
+                f.init.pid.to_string(),
+                f.container.members.len().to_string(),
+                command_column(&f.command, no_trunc),
+            ]
+        })
+        .collect();
+    let header = ["CONTAINER ID", "ENGINE", "PID", "PROCS", "COMMAND"].map(String::from);
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell:<width$}   ", width = widths[i]));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// Control characters from a hostile cmdline would reach the caller's terminal: show them
+/// escaped. Long commands are cut unless --no-trunc.
+fn command_column(command: &str, no_trunc: bool) -> String {
+    let clean: String = command
+        .chars()
+        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+        .collect();
+    if no_trunc || clean.chars().count() <= COMMAND_WIDTH {
+        return clean;
+    }
+    let mut cut: String = clean.chars().take(COMMAND_WIDTH - 1).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_escaped_and_cut() {
+        assert_eq!(command_column("sleep 10", false), "sleep 10");
+        assert_eq!(command_column("a\x1b[2Jb", false), "a\\u{1b}[2Jb");
+        let long = "x".repeat(50);
+        assert_eq!(command_column(&long, false).chars().count(), COMMAND_WIDTH);
+        assert_eq!(command_column(&long, true), long);
+    }
+}

@@ -1,0 +1,32 @@
+//! One small file per subcommand, gluing the layers below; only output formatting lives here.
+
+pub mod enter;
+pub mod ls;
+pub mod pid;
+
+use crate::config::{Command, Config};
+use crate::resolver::Scan;
+
+/// Runs the configured command and returns the process exit code.
+pub fn run(config: &Config) -> anyhow::Result<i32> {
+    match &config.command {
+        Command::Ls(options) => ls::run(config, options),
+        Command::Pid { container } => pid::run(config, container),
+        Command::Enter(options) => enter::run(config, options),
+    }
+}
+
+/// Scans, warning once on stderr when some processes could not be read.
+fn scan(config: &Config) -> anyhow::Result<Scan> {
+    let scan = Scan::new(&config.proc_root)?;
+    if scan.unreadable > 0 {
+        eprintln!(
+            "ctenter: warning: cannot read the cgroup of {} of {} processes under {} (permission denied); \
+             their containers are not shown (run as root)",
+            scan.unreadable,
+            scan.processes_scanned,
+            config.proc_root.path().display()
+        );
+    }
+    Ok(scan)
+}

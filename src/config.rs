@@ -1,0 +1,150 @@
+//! From the parsed command line to a validated `Config`; no I/O here, so every rule is testable.
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+
+use crate::cli::{Cli, CliCommand, JoinViaArg};
+use crate::enter::{EnterOptions, env};
+use crate::namespace::{self, NsKind, join::JoinVia};
+use crate::procroot::ProcRoot;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub proc_root: ProcRoot,
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Ls(LsOptions),
+    Pid { container: String },
+    Enter(EnterOptions),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LsOptions {
+    pub json: bool,
+    pub no_trunc: bool,
+    pub quiet: bool,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("--ns: unknown namespace {name:?} (known: {known})")]
+    UnknownNamespace { name: String, known: String },
+    #[error("--ns: the list is empty (known: {0})")]
+    EmptyNamespaces(String),
+    #[error("--workdir {0:?}: must be an absolute path inside the container")]
+    RelativeWorkdir(OsString),
+    #[error("--env: {0}")]
+    Env(String),
+}
+
+/// `caller_env` looks up the caller's variables for `-e KEY` (the only way one reaches inside).
+pub fn from_cli(cli: Cli, caller_env: impl Fn(&OsStr) -> Option<OsString>) -> Result<Config, ConfigError> {
+    let command = match cli.command {
+        CliCommand::Ls(args) => {
+            Command::Ls(LsOptions { json: args.json, no_trunc: args.no_trunc, quiet: args.quiet })
+        }
+        CliCommand::Pid(args) => Command::Pid { container: args.container },
+        CliCommand::Enter(args) => {
+            let namespaces = args.namespaces.as_deref().map(parse_namespaces).transpose()?;
+            if let Some(dir) = &args.workdir
+                && dir.as_bytes().first() != Some(&b'/')
+            {
+                return Err(ConfigError::RelativeWorkdir(dir.clone()));
+            }
+            let mut env_settings = Vec::new();
+            for arg in &args.env {
+                if let Some(setting) = env::parse_setting(arg, &caller_env).map_err(ConfigError::Env)? {
+                    env_settings.push(setting);
+                }
+            }
+            Command::Enter(EnterOptions {
+                container: args.container,
+                namespaces,
+                workdir: args.workdir,
+                env: env_settings,
+                command: args.command,
+                join_via: match args.join_via {
+                    JoinViaArg::Auto => JoinVia::Auto,
+                    JoinViaArg::NsFiles => JoinVia::NsFiles,
+                },
+            })
+        }
+    };
+    Ok(Config { proc_root: ProcRoot::new(cli.proc_root), command })
+}
+
+fn parse_namespaces(list: &str) -> Result<Vec<&'static NsKind>, ConfigError> {
+    let mut kinds: Vec<&'static NsKind> = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let kind = namespace::kind_by_name(name).ok_or_else(|| ConfigError::UnknownNamespace {
+            name: name.to_string(),
+            known: namespace::known_names(),
+        })?;
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    if kinds.is_empty() {
+        return Err(ConfigError::EmptyNamespaces(namespace::known_names()));
+    }
+    Ok(kinds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn config(args: &[&str]) -> Result<Config, ConfigError> {
+        let cli = Cli::try_parse_from(std::iter::once("ctenter").chain(args.iter().copied()))
+            .expect("clap accepts");
+        from_cli(cli, |key| (key == "CALLER_VAR").then(|| OsString::from("from-caller")))
+    }
+
+    fn enter_options(args: &[&str]) -> EnterOptions {
+        match config(args).unwrap().command {
+            Command::Enter(options) => options,
+            other => panic!("not enter: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn proc_root_is_global_before_or_after_the_subcommand() {
+        assert_eq!(config(&["--proc-root", "/x", "ls"]).unwrap().proc_root, ProcRoot::new("/x"));
+        assert_eq!(config(&["ls", "--proc-root", "/y"]).unwrap().proc_root, ProcRoot::new("/y"));
+        assert_eq!(config(&["pid", "abc"]).unwrap().proc_root, ProcRoot::new("/proc"));
+    }
+
+    #[test]
+    fn enter_takes_the_command_after_the_container_with_or_without_double_dash() {
+        let options = enter_options(&["enter", "-e", "A=1", "abc", "ls", "-l", "--ns", "x"]);
+        assert_eq!(options.container, "abc");
+        assert_eq!(options.command, vec!["ls", "-l", "--ns", "x"]);
+        assert_eq!(options.env, vec![("A".into(), "1".into())]);
+        let options = enter_options(&["enter", "abc", "--", "sh", "-c", "exit 3"]);
+        assert_eq!(options.command, vec!["sh", "-c", "exit 3"]);
+        assert!(enter_options(&["enter", "abc"]).command.is_empty());
+    }
+
+    #[test]
+    fn namespaces_are_validated() {
+        let options = enter_options(&["enter", "--ns", "net,mount,net", "abc"]);
+        let names: Vec<_> = options.namespaces.unwrap().iter().map(|k| k.name).collect();
+        assert_eq!(names, vec!["net", "mnt"]);
+        assert!(
+            matches!(config(&["enter", "--ns", "net,bogus", "abc"]), Err(ConfigError::UnknownNamespace { name, .. }) if name == "bogus")
+        );
+        assert!(matches!(config(&["enter", "--ns", ",", "abc"]), Err(ConfigError::EmptyNamespaces(_))));
+    }
+
+    #[test]
+    fn workdir_must_be_absolute_and_env_names_non_empty() {
+        assert_eq!(config(&["enter", "-w", "tmp", "abc"]), Err(ConfigError::RelativeWorkdir("tmp".into())));
+        assert!(matches!(config(&["enter", "-e", "=1", "abc"]), Err(ConfigError::Env(_))));
+        let options = enter_options(&["enter", "-e", "CALLER_VAR", "-e", "NOT_SET", "abc"]);
+        assert_eq!(options.env, vec![("CALLER_VAR".into(), "from-caller".into())]);
+    }
+}

@@ -1,0 +1,119 @@
+//! The two forked processes of `enter`: the joiner (joins, verifies, forks, waits) and the command
+//! (chdir, close fds, exec). Both end with `_exit`; neither ever returns to ctenter's main.
+//!
+//! setns(2) into a pid namespace moves only the children of the caller, so the joiner forks the
+//! command after joining, as nsenter does. The joiner is outside the container's pid namespace,
+//! so nothing inside can see or signal it; the command is inside from birth.
+
+use std::fs::File;
+use std::os::fd::BorrowedFd;
+
+use nix::errno::Errno;
+use nix::sys::prctl;
+use nix::sys::signal::Signal;
+use nix::unistd::{Pid, chdir, getcwd, getpid, getppid, setsid};
+
+use super::EnterError;
+use super::exec;
+use super::plan::{EnterPlan, Workdir};
+use super::supervise;
+use crate::exit;
+use crate::namespace::join::{self, Target};
+use crate::procroot::ProcRoot;
+use crate::sys::{self, Forked};
+
+fn fail(plan: &EnterPlan, message: impl std::fmt::Display, code: i32) -> ! {
+    eprintln!("ctenter: container {}: {message}", plan.short_id());
+    sys::exit_now(code)
+}
+
+/// The first child. Dies with ctenter (PR_SET_PDEATHSIG), leaves ctenter's session so terminal
+/// signals reach only ctenter (which forwards them), and is non-dumpable before its first setns
+/// so no process in the container can ptrace it or open its fds (CVE-2016-9962).
+pub fn run_joiner(plan: &EnterPlan, root: &ProcRoot, pidfd: Option<BorrowedFd<'_>>, ctenter: Pid) -> ! {
+    match joiner(plan, root, pidfd, ctenter) {
+        Ok(code) => sys::exit_now(code),
+        Err(err) => fail(plan, err, exit::FAILURE),
+    }
+}
+
+fn joiner(
+    plan: &EnterPlan,
+    root: &ProcRoot,
+    pidfd: Option<BorrowedFd<'_>>,
+    ctenter: Pid,
+) -> Result<i32, EnterError> {
+    prctl::set_pdeathsig(Signal::SIGKILL).map_err(|e| EnterError::Setup("PR_SET_PDEATHSIG", e.into()))?;
+    if getppid() != ctenter {
+        sys::exit_now(exit::FAILURE);
+    }
+    setsid().map_err(|e| EnterError::Setup("setsid", e.into()))?;
+    prctl::set_dumpable(false).map_err(|e| EnterError::Setup("PR_SET_DUMPABLE", e.into()))?;
+    // Opened on the host before any join: the only way to check the result without building a
+    // /proc path inside the container.
+    let own_ns = File::open(ProcRoot::live().self_file("ns"))
+        .map_err(|e| EnterError::Setup("open /proc/self/ns", e))?;
+
+    let target = Target { root, pid: plan.target_pid, pidfd };
+    join::join_namespaces(&target, &plan.joins, plan.join_via)?;
+    join::verify(&own_ns, &plan.joins)?;
+    drop(own_ns);
+
+    let joiner_pid = getpid();
+    match sys::fork() {
+        Ok(Forked::Child) => run_command(plan, joiner_pid),
+        Ok(Forked::Parent(child)) => Ok(supervise::supervise(Pid::from_raw(child))),
+        // fork after setns(CLONE_NEWPID) fails with ENOMEM once the namespace's init has exited
+        // (pid_namespace.c; moby#23342): say what it means.
+        Err(err) if err.raw_os_error() == Some(libc::ENOMEM) && plan.joins_pid() => {
+            Err(EnterError::Gone { pid: plan.target_pid })
+        }
+        Err(err) => Err(EnterError::Fork(err)),
+    }
+}
+
+/// The second child, inside the container's pid namespace.
+fn run_command(plan: &EnterPlan, _joiner: Pid) -> ! {
+    if let Err(err) = prctl::set_pdeathsig(Signal::SIGKILL) {
+        fail(plan, format!("PR_SET_PDEATHSIG: {err}"), exit::FAILURE);
+    }
+    // The joiner is outside our pid namespace, so getppid() is 0 while it lives; anything else
+    // means it died before PR_SET_PDEATHSIG took effect and we were reparented.
+    if plan.joins_pid() && getppid() != Pid::from_raw(0) || !plan.joins_pid() && getppid() != _joiner {
+        sys::exit_now(exit::FAILURE);
+    }
+    // A new session: the caller's terminal is never our controlling terminal, so TIOCSTI from
+    // inside can't push keystrokes into the caller's shell (CVE-2017-5226).
+    if let Err(err) = setsid() {
+        fail(plan, format!("setsid: {err}"), exit::FAILURE);
+    }
+    sys::close_fds_above_stderr();
+    if let Err(err) = enter_workdir(&plan.workdir) {
+        fail(plan, err, exit::FAILURE);
+    }
+    supervise::restore_signals_for_exec();
+    sys::close_fds_above_stderr();
+    let failure = exec::exec(&plan.command, &plan.env, &plan.path_var);
+    fail(plan, failure.message, failure.code)
+}
+
+/// chdir only after joining the mount namespace, by path, so the directory is the container's
+/// (CVE-2024-21626), and getcwd(3) must then succeed ("(unreachable)" means outside our root).
+fn enter_workdir(workdir: &Workdir) -> Result<(), EnterError> {
+    match workdir {
+        Workdir::Explicit(dir) => chdir(dir.as_c_str()).map_err(|errno| EnterError::Workdir {
+            dir: dir.to_string_lossy().into_owned(),
+            source: errno.into(),
+        })?,
+        Workdir::InitCwd(dir) => {
+            if chdir(dir.as_c_str()).is_err() {
+                chdir("/").map_err(|errno| EnterError::Workdir { dir: "/".into(), source: errno.into() })?;
+            }
+        }
+    }
+    match getcwd() {
+        Ok(cwd) if !cwd.as_os_str().as_encoded_bytes().starts_with(b"(unreachable)") => Ok(()),
+        Ok(cwd) => Err(EnterError::Unreachable(cwd.display().to_string())),
+        Err(errno) => Err(EnterError::Unreachable(errno.desc().to_string())),
+    }
+}

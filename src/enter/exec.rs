@@ -1,0 +1,73 @@
+//! The last step, inside the container: find the command on the container's PATH and execve it.
+
+use std::ffi::{CStr, CString};
+
+use nix::errno::Errno;
+use nix::unistd::{AccessFlags, access, execve};
+
+use crate::exit;
+
+/// What to run once inside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandSpec {
+    /// The container's `/bin/bash` if it has one, else `/bin/sh`, as a login shell.
+    LoginShell,
+    Argv(Vec<CString>),
+}
+
+#[derive(Debug)]
+pub struct ExecFailure {
+    pub code: i32,
+    pub message: String,
+}
+
+/// Replaces this process with the command; returns only on failure, with the exit code the shell
+/// convention gives it (127 not found, 126 not executable).
+pub fn exec(spec: &CommandSpec, env: &[CString], path_var: &[u8]) -> ExecFailure {
+    let argv = match spec {
+        CommandSpec::LoginShell => {
+            let shell = if access("/bin/bash", AccessFlags::X_OK).is_ok() { "bash" } else { "sh" };
+            let path = CString::new(format!("/bin/{shell}")).expect("no NUL");
+            // A leading '-' in argv[0] asks for a login shell (bash(1), busybox ash).
+            let argv = [CString::new(format!("-{shell}")).expect("no NUL")];
+            let errno = execve(&path, &argv, env).unwrap_err();
+            return failure(&path, errno);
+        }
+        CommandSpec::Argv(argv) => argv,
+    };
+    let Some(command) = argv.first() else {
+        return ExecFailure { code: exit::FAILURE, message: "empty command".into() };
+    };
+    if command.as_bytes().contains(&b'/') {
+        let errno = execve(command, argv, env).unwrap_err();
+        return failure(command, errno);
+    }
+    let mut denied = None;
+    for dir in path_var.split(|&b| b == b':') {
+        let dir = if dir.is_empty() { &b"."[..] } else { dir };
+        let Ok(candidate) = CString::new([dir, b"/", command.as_bytes()].concat()) else { continue };
+        match execve(&candidate, argv, env).unwrap_err() {
+            Errno::ENOENT | Errno::ENOTDIR | Errno::ELOOP | Errno::ENAMETOOLONG => {}
+            Errno::EACCES | Errno::EPERM => denied = Some(candidate),
+            errno => return failure(&candidate, errno),
+        }
+    }
+    match denied {
+        Some(candidate) => failure(&candidate, Errno::EACCES),
+        None => ExecFailure {
+            code: exit::NOT_FOUND,
+            message: format!("exec {:?}: executable file not found in $PATH", command.to_string_lossy()),
+        },
+    }
+}
+
+fn failure(path: &CStr, errno: Errno) -> ExecFailure {
+    let code = match errno {
+        Errno::ENOENT | Errno::ENOTDIR => exit::NOT_FOUND,
+        _ => exit::NOT_EXECUTABLE,
+    };
+    ExecFailure {
+        code,
+        message: format!("exec {:?}: {}", path.to_string_lossy(), std::io::Error::from(errno)),
+    }
+}

@@ -1,0 +1,138 @@
+//! `enter`: pin the target, plan, fork; the forked children join and exec (see `child`), while
+//! ctenter itself stays in the host's namespaces, forwards signals and returns the exit status.
+
+mod child;
+pub mod env;
+pub mod exec;
+pub mod plan;
+pub mod privileges;
+pub mod supervise;
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::os::fd::{AsFd, OwnedFd};
+
+use nix::unistd::{Pid, getpid};
+
+use crate::namespace::join::{JoinError, JoinVia};
+use crate::namespace::{self, NsKind, PlanError};
+use crate::procroot::{ENVIRON_READ_LIMIT, ProcError, ProcRoot};
+use crate::resolver::{Found, ProcessInfo, engines};
+use crate::sys::{self, Forked};
+use plan::{EnterPlan, PlanInputs};
+
+/// `enter`'s validated options (built by `config`, never by clap).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnterOptions {
+    pub container: String,
+    /// `--ns`: `None` joins every namespace that differs from ctenter's.
+    pub namespaces: Option<Vec<&'static NsKind>>,
+    pub workdir: Option<OsString>,
+    pub env: Vec<(OsString, OsString)>,
+    pub command: Vec<OsString>,
+    pub join_via: JoinVia,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnterError {
+    #[error("{0}")]
+    Privileges(String),
+    #[error("container not running: its init (pid {pid}) exited")]
+    Gone { pid: u32 },
+    #[error("container not running: pid {pid} is no longer its init (the container exited or restarted)")]
+    Restarted { pid: u32 },
+    #[error("cannot pin pid {pid} with pidfd_open: {source}")]
+    Pin { pid: u32, source: std::io::Error },
+    #[error("cannot read the namespaces of the container's init: {0}")]
+    Namespaces(ProcError),
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error("cannot read the environment of the container's init: {0}")]
+    Environ(ProcError),
+    #[error(transparent)]
+    Join(#[from] JoinError),
+    #[error("{0}: {1}")]
+    Setup(&'static str, std::io::Error),
+    #[error("cannot fork: {0}")]
+    Fork(std::io::Error),
+    #[error("cannot change to working directory {dir} inside the container: {source}")]
+    Workdir { dir: String, source: std::io::Error },
+    #[error("working directory is not inside the container: {0}")]
+    Unreachable(String),
+}
+
+/// Runs the command in `found`'s namespaces and returns its exit code; `Err` only for failures
+/// before the fork (after it, the children print their own errors and exit 125).
+pub fn run(root: &ProcRoot, found: &Found, options: &EnterOptions) -> Result<i32, EnterError> {
+    privileges::check().map_err(EnterError::Privileges)?;
+    let pid = found.init.pid;
+    let pidfd = pin(pid)?;
+    let gone = |err: ProcError, wrap: fn(ProcError) -> EnterError| {
+        if err.is_vanished() { EnterError::Gone { pid } } else { wrap(err) }
+    };
+
+    let target_ns = namespace::read_target(root, pid).map_err(|e| gone(e, EnterError::Namespaces))?;
+    let own_ns = namespace::read_own().map_err(EnterError::Namespaces)?;
+    let joins = namespace::plan(options.namespaces.as_deref(), &target_ns, &own_ns)?;
+    let environ = root.read(pid, "environ", ENVIRON_READ_LIMIT).map_err(|e| gone(e, EnterError::Environ))?;
+    let init_cwd = root.read_link(pid, "cwd").ok().map(OsString::from);
+    // Everything above was read by pid: make sure it was still this container's init throughout.
+    recheck_identity(root, found, pidfd.as_ref())?;
+
+    let caller_term = std::io::stdin().is_terminal().then(|| std::env::var_os("TERM")).flatten();
+    let plan = EnterPlan::new(PlanInputs {
+        container_id: &found.container.id,
+        target_pid: pid,
+        joins,
+        join_via: options.join_via,
+        command: &options.command,
+        init_environ: &environ,
+        caller_term: caller_term.as_deref(),
+        env_overrides: &options.env,
+        workdir: options.workdir.as_deref(),
+        init_cwd: init_cwd.as_deref(),
+    });
+
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    supervise::block_signals().map_err(|e| EnterError::Setup("sigprocmask", e.into()))?;
+    let ctenter = getpid();
+    match sys::fork().map_err(EnterError::Fork)? {
+        Forked::Child => child::run_joiner(&plan, root, pidfd.as_ref().map(|fd| fd.as_fd()), ctenter),
+        Forked::Parent(joiner) => {
+            drop(pidfd);
+            Ok(supervise::supervise(Pid::from_raw(joiner)))
+        }
+    }
+}
+
+/// pidfd_open on the init; kernels before 5.3 have none, and then the ns-file join's identity
+/// checks are the only pin.
+fn pin(pid: u32) -> Result<Option<OwnedFd>, EnterError> {
+    match sys::pidfd_open(pid) {
+        Ok(fd) => Ok(Some(fd)),
+        Err(err) if err.raw_os_error() == Some(libc::ENOSYS) => Ok(None),
+        Err(err) if err.raw_os_error() == Some(libc::ESRCH) => Err(EnterError::Gone { pid }),
+        Err(source) => Err(EnterError::Pin { pid, source }),
+    }
+}
+
+/// The pinned pid must still be the process the scan chose: same start time (a reused pid has a
+/// later one), still in the container's cgroup, and (through the pidfd) not exited.
+fn recheck_identity(root: &ProcRoot, found: &Found, pidfd: Option<&OwnedFd>) -> Result<(), EnterError> {
+    let pid = found.init.pid;
+    let now = ProcessInfo::read(root, pid).ok_or(EnterError::Gone { pid })?;
+    if now.start_time != found.init.start_time {
+        return Err(EnterError::Restarted { pid });
+    }
+    let cgroup =
+        root.read(pid, "cgroup", crate::procroot::CGROUP_READ_LIMIT).map_err(|_| EnterError::Gone { pid })?;
+    let chain = engines::classify(&cgroup);
+    if chain.last().map(|c| c.id.as_str()) != Some(found.container.id.as_str()) {
+        return Err(EnterError::Restarted { pid });
+    }
+    if let Some(pidfd) = pidfd {
+        sys::pidfd_check_alive(pidfd.as_fd()).map_err(|_| EnterError::Gone { pid })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! ctenter: enter a running Linux container without asking its daemon.
+#![deny(unsafe_code)]
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod enter;
+pub mod exit;
+pub mod namespace;
+pub mod procroot;
+pub mod resolver;
+pub mod sys;

@@ -1,0 +1,29 @@
+//! The binary: parse, run, map every failure to exit code 125 with a one-line `ctenter: ...`.
+
+use clap::Parser;
+
+use ctenter::{cli::Cli, commands, config, exit};
+
+fn main() {
+    std::process::exit(run());
+}
+
+fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() { exit::FAILURE } else { 0 };
+        }
+    };
+    let result = config::from_cli(cli, |key| std::env::var_os(key))
+        .map_err(anyhow::Error::from)
+        .and_then(|config| commands::run(&config));
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("ctenter: {err:#}");
+            exit::FAILURE
+        }
+    }
+}

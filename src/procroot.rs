@@ -1,0 +1,153 @@
+//! `ProcRoot`: the one door to a /proc-shaped tree (the live /proc or a fixture); nothing else names /proc.
+
+use std::ffi::OsStr;
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+/// Files ctenter reads from a process directory are small; these caps keep a hostile process
+/// (a huge `environ` or `cmdline`) from making ctenter allocate without bound.
+pub const CGROUP_READ_LIMIT: u64 = 1 << 20;
+pub const SMALL_READ_LIMIT: u64 = 64 << 10;
+/// Linux caps argv+envp at roughly a quarter of the stack limit; 4 MiB covers every real environ.
+pub const ENVIRON_READ_LIMIT: u64 = 4 << 20;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {source}")]
+pub struct ProcError {
+    pub path: PathBuf,
+    pub pid: Option<u32>,
+    #[source]
+    pub source: io::Error,
+}
+
+impl ProcError {
+    /// The process exited between listing and reading: skip it silently (ENOENT/ESRCH).
+    pub fn is_vanished(&self) -> bool {
+        is_vanished(&self.source)
+    }
+
+    /// The caller may not read this process (EACCES/EPERM): count it, warn once.
+    pub fn is_permission(&self) -> bool {
+        matches!(self.source.raw_os_error(), Some(libc::EACCES) | Some(libc::EPERM))
+    }
+}
+
+/// The vanished-process policy, decided once: a pid directory that disappears mid-read shows up as
+/// ENOENT on open, or ESRCH on read of an already-opened file (proc(5)).
+pub fn is_vanished(err: &io::Error) -> bool {
+    matches!(err.raw_os_error(), Some(libc::ENOENT) | Some(libc::ESRCH))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcRoot {
+    path: PathBuf,
+}
+
+impl ProcRoot {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into() }
+    }
+
+    /// The procfs of ctenter's own mount namespace, used for ctenter's own identity (`self`).
+    pub fn live() -> Self {
+        Self::new("/proc")
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.path == Path::new("/proc")
+    }
+
+    /// Every numeric entry: processes only, since /proc lists thread groups, not threads.
+    pub fn pids(&self) -> Result<impl Iterator<Item = u32> + '_, ProcError> {
+        let entries = std::fs::read_dir(&self.path).map_err(|source| ProcError {
+            path: self.path.clone(),
+            pid: None,
+            source,
+        })?;
+        Ok(entries.filter_map(|entry| parse_pid(entry.ok()?.file_name().as_os_str())))
+    }
+
+    pub fn process_file(&self, pid: u32, name: &str) -> PathBuf {
+        let mut path = self.path.clone();
+        path.push(pid.to_string());
+        path.push(name);
+        path
+    }
+
+    /// Reads `<root>/<pid>/<name>` into `buf` (cleared first), at most `limit` bytes.
+    pub fn read_into(&self, pid: u32, name: &str, limit: u64, buf: &mut Vec<u8>) -> Result<(), ProcError> {
+        buf.clear();
+        let path = self.process_file(pid, name);
+        let result = File::open(&path).and_then(|file| file.take(limit).read_to_end(buf));
+        result.map(|_| ()).map_err(|source| ProcError { path, pid: Some(pid), source })
+    }
+
+    pub fn read(&self, pid: u32, name: &str, limit: u64) -> Result<Vec<u8>, ProcError> {
+        let mut buf = Vec::new();
+        self.read_into(pid, name, limit, &mut buf)?;
+        Ok(buf)
+    }
+
+    /// Like `read`, but a missing optional file (common in fixtures) is `None`.
+    pub fn read_optional(&self, pid: u32, name: &str, limit: u64) -> Option<Vec<u8>> {
+        self.read(pid, name, limit).ok()
+    }
+
+    pub fn read_link(&self, pid: u32, name: &str) -> Result<PathBuf, ProcError> {
+        let path = self.process_file(pid, name);
+        std::fs::read_link(&path).map_err(|source| ProcError { path, pid: Some(pid), source })
+    }
+
+    /// `<root>/self/<name>`, for ctenter's own identity.
+    pub fn self_file(&self, name: &str) -> PathBuf {
+        self.path.join("self").join(name)
+    }
+
+    pub fn read_optional_self(&self, name: &str, limit: u64) -> Option<Vec<u8>> {
+        let mut buf = Vec::new();
+        File::open(self.self_file(name)).and_then(|f| f.take(limit).read_to_end(&mut buf)).ok()?;
+        Some(buf)
+    }
+}
+
+fn parse_pid(name: &OsStr) -> Option<u32> {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_numeric_entries_are_pids() {
+        assert_eq!(parse_pid(OsStr::new("123")), Some(123));
+        assert_eq!(parse_pid(OsStr::new("self")), None);
+        assert_eq!(parse_pid(OsStr::new("12a")), None);
+        assert_eq!(parse_pid(OsStr::new("")), None);
+        assert_eq!(parse_pid(OsStr::new("99999999999999")), None);
+    }
+
+    #[test]
+    fn vanished_and_permission_are_told_apart() {
+        let err = |errno| ProcError {
+            path: "/proc/1/cgroup".into(),
+            pid: Some(1),
+            source: io::Error::from_raw_os_error(errno),
+        };
+        assert!(err(libc::ENOENT).is_vanished());
+        assert!(err(libc::ESRCH).is_vanished());
+        assert!(!err(libc::EACCES).is_vanished());
+        assert!(err(libc::EACCES).is_permission());
+        assert!(!err(libc::EIO).is_permission());
+    }
+}

@@ -1,0 +1,126 @@
+//! From a proc root to containers: scan cgroups, index, match a query, choose each init.
+
+pub mod cgroup;
+pub mod engines;
+pub mod index;
+pub mod init;
+pub mod query;
+pub mod scan;
+
+use std::fmt;
+
+pub use engines::Engine;
+pub use index::Container;
+pub use init::ProcessInfo;
+
+use crate::procroot::{ProcError, ProcRoot, SMALL_READ_LIMIT};
+
+/// A container with its chosen init process.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub container: Container,
+    pub init: ProcessInfo,
+    /// The init's command line, lossy UTF-8, arguments joined by spaces.
+    pub command: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error("cannot scan processes: {0}")]
+    Scan(#[from] ProcError),
+    #[error("container name or ID must not be empty")]
+    EmptyQuery,
+    #[error(
+        "no such container: {needle} ({containers} containers found among {processes} processes; see 'ctenter ls')"
+    )]
+    NotFound { needle: String, containers: usize, processes: usize },
+    #[error("container {needle:?} is ambiguous: it matches {} containers:{}", candidates.len(), CandidateList(candidates))]
+    Ambiguous { needle: String, candidates: Vec<Found> },
+    #[error("container {id}: its processes exited while ctenter read them (container not running)")]
+    Gone { id: String },
+}
+
+struct CandidateList<'a>(&'a [Found]);
+
+impl fmt::Display for CandidateList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for found in self.0 {
+            let c = &found.container;
+            write!(f, "\n  {}  {}  pid {}  {}", c.id, c.engine.as_str(), found.init.pid, found.command)?;
+        }
+        Ok(())
+    }
+}
+
+/// The result of one scan of a proc root.
+pub struct Scan {
+    root: ProcRoot,
+    pub containers: Vec<Container>,
+    pub processes_scanned: usize,
+    pub unreadable: usize,
+}
+
+impl Scan {
+    pub fn new(root: &ProcRoot) -> Result<Self, ResolveError> {
+        let index = scan::scan(root)?;
+        Ok(Self {
+            root: root.clone(),
+            processes_scanned: index.processes_scanned,
+            unreadable: index.unreadable,
+            containers: index.into_containers(),
+        })
+    }
+
+    /// Every container with its init; containers whose processes all vanished are left out.
+    pub fn list(&self) -> Vec<Found> {
+        self.containers.iter().filter_map(|c| self.found(c)).collect()
+    }
+
+    /// The one container `needle` names, or an error that lists every candidate. Never guesses.
+    pub fn resolve(&self, needle: &str) -> Result<Found, ResolveError> {
+        if needle.is_empty() {
+            return Err(ResolveError::EmptyQuery);
+        }
+        match query::find(&self.containers, needle) {
+            query::Match::One(container) => {
+                self.found(container).ok_or_else(|| ResolveError::Gone { id: container.id.clone() })
+            }
+            query::Match::None => Err(ResolveError::NotFound {
+                needle: needle.to_string(),
+                containers: self.containers.len(),
+                processes: self.processes_scanned,
+            }),
+            query::Match::Many(candidates) => Err(ResolveError::Ambiguous {
+                needle: needle.to_string(),
+                candidates: candidates.into_iter().filter_map(|c| self.found(c)).collect(),
+            }),
+        }
+    }
+
+    fn found(&self, container: &Container) -> Option<Found> {
+        let members: Vec<ProcessInfo> =
+            container.members.iter().filter_map(|&pid| ProcessInfo::read(&self.root, pid)).collect();
+        let init = init::choose_init(&members)?.clone();
+        let command = read_command(&self.root, &init);
+        Some(Found { container: container.clone(), init, command })
+    }
+}
+
+/// `cmdline` with NULs as spaces; a process with an empty one (a zombie) shows its `[comm]`.
+pub fn read_command(root: &ProcRoot, process: &ProcessInfo) -> String {
+    let raw = root.read_optional(process.pid, "cmdline", SMALL_READ_LIMIT).unwrap_or_default();
+    let args: Vec<_> =
+        raw.split(|&b| b == 0).filter(|a| !a.is_empty()).map(String::from_utf8_lossy).collect();
+    if args.is_empty() {
+        return process.comm.as_ref().map(|c| format!("[{c}]")).unwrap_or_default();
+    }
+    args.join(" ")
+}
+
+/// The 12-character form `ls` shows, as docker does; names shorter than that stay whole.
+pub fn short_id(id: &str) -> &str {
+    match id.char_indices().nth(12) {
+        Some((end, _)) => &id[..end],
+        None => id,
+    }
+}

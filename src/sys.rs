@@ -1,0 +1,86 @@
+//! The only unsafe code in ctenter: syscalls that neither std nor nix wraps safely.
+#![allow(unsafe_code)]
+
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+
+/// pidfd_open(2) (Linux 5.3): an fd that names one process for as long as it is held, so a
+/// reused pid can never be mistaken for it.
+pub fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
+    let pid = libc::pid_t::try_from(pid).map_err(|_| io::Error::from_raw_os_error(libc::ESRCH))?;
+    // SAFETY: pidfd_open takes two integers and shares no memory with us.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0 as libc::c_uint) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: the kernel just returned this fd to us; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+/// pidfd_send_signal(2) with signal 0: Ok while the process has not exited (ESRCH once it has).
+pub fn pidfd_check_alive(pidfd: BorrowedFd<'_>) -> io::Result<()> {
+    // SAFETY: signal 0 sends nothing; a null siginfo is allowed (pidfd_send_signal(2)).
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            pidfd.as_raw_fd(),
+            0,
+            std::ptr::null::<libc::siginfo_t>(),
+            0 as libc::c_uint,
+        )
+    };
+    if rc < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
+}
+
+pub enum Forked {
+    Parent(libc::pid_t),
+    Child,
+}
+
+/// fork(2). ctenter never starts a thread, so the child is a copy of a single-threaded process
+/// and may allocate and use std freely.
+pub fn fork() -> io::Result<Forked> {
+    // SAFETY: no other thread exists (see above), so no lock can be held by a thread that the
+    // child would lack; the child only runs ctenter's own code until execve or _exit.
+    match unsafe { libc::fork() } {
+        -1 => Err(io::Error::last_os_error()),
+        0 => Ok(Forked::Child),
+        pid => Ok(Forked::Parent(pid)),
+    }
+}
+
+/// Ends a forked child at once: no atexit handlers, no flush of stdio buffers copied from the
+/// parent (which would print the parent's pending output twice).
+pub fn exit_now(code: i32) -> ! {
+    // SAFETY: _exit(2) has no preconditions.
+    unsafe { libc::_exit(code) }
+}
+
+/// Closes every fd above 2, whatever the caller leaked to us and whatever lacks CLOEXEC
+/// (CVE-2016-9962, CVE-2024-21626): close_range(2) (Linux 5.9), else one close per possible fd.
+/// It never reads /proc/self/fd, which after joining a mount namespace is the container's.
+pub fn close_fds_above_stderr() {
+    // SAFETY: close_range takes integers; closing fds we do not own is the point here, and no
+    // Rust object in this process uses them afterwards (the caller is about to exec).
+    let rc = unsafe {
+        libc::syscall(libc::SYS_close_range, 3 as libc::c_uint, libc::c_uint::MAX, 0 as libc::c_uint)
+    };
+    if rc == 0 {
+        return;
+    }
+    let max = match nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE) {
+        Ok((soft, hard)) => soft.max(hard).min(1 << 20),
+        Err(_) => 1 << 16,
+    };
+    for fd in 3..max as libc::c_int {
+        // SAFETY: as above; EBADF for unused numbers is expected and ignored.
+        unsafe { libc::close(fd) };
+    }
+}
+
+/// Sets SIGPIPE back to its default action (Rust's runtime ignores it, and an ignored signal
+/// stays ignored across execve(2), which would change how the entered command behaves).
+pub fn default_sigpipe() {
+    // SAFETY: SIG_DFL installs no handler, so no async-signal-safety requirement applies.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+}
