@@ -8,7 +8,6 @@
 use std::fs::File;
 use std::os::fd::BorrowedFd;
 
-use nix::errno::Errno;
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
 use nix::unistd::{Pid, chdir, getcwd, getpid, getppid, setsid};
@@ -72,14 +71,15 @@ fn joiner(
     }
 }
 
-/// The second child, inside the container's pid namespace.
-fn run_command(plan: &EnterPlan, _joiner: Pid) -> ! {
+/// The second child, inside the container's pid namespace when that one is joined.
+fn run_command(plan: &EnterPlan, joiner: Pid) -> ! {
     if let Err(err) = prctl::set_pdeathsig(Signal::SIGKILL) {
         fail(plan, format!("PR_SET_PDEATHSIG: {err}"), exit::FAILURE);
     }
-    // The joiner is outside our pid namespace, so getppid() is 0 while it lives; anything else
-    // means it died before PR_SET_PDEATHSIG took effect and we were reparented.
-    if plan.joins_pid() && getppid() != Pid::from_raw(0) || !plan.joins_pid() && getppid() != _joiner {
+    // If the joiner died before PR_SET_PDEATHSIG took effect we were reparented: stop. A joiner
+    // outside our (newly joined) pid namespace shows as parent 0 (getppid(2)).
+    let expected_parent = if plan.joins_pid() { Pid::from_raw(0) } else { joiner };
+    if getppid() != expected_parent {
         sys::exit_now(exit::FAILURE);
     }
     // A new session: the caller's terminal is never our controlling terminal, so TIOCSTI from

@@ -81,7 +81,8 @@ fn parse_numbers(value: &[u8]) -> Option<Vec<u32>> {
 /// 2. otherwise (`--pid=host`, shared pid namespaces) a member whose parent is not a member, so a
 ///    `docker exec`'d process (child of the shim, outside) competes only on start time, and the
 ///    init, started first, wins;
-/// ties by earliest start time, then lowest pid. Unknown start times sort last.
+///
+/// Ties go by earliest start time, then lowest pid. Unknown start times sort last.
 pub fn choose_init(members: &[ProcessInfo]) -> Option<&ProcessInfo> {
     let by_start = |p: &&ProcessInfo| (p.start_time.is_none(), p.start_time, p.pid);
     let namespace_init = members
