@@ -53,7 +53,8 @@ def container(id_, pid, processes, cgroup, command, parent=None):
             "cgroup": cgroup, "parent": parent, "command": command}
 
 def systemd_case(name, mode):
-    a, b = cid(name + "-a"), cid(name + "-b")
+    # Both IDs start with 3f2a, so that prefix is ambiguous (tests/cli.rs).
+    a, b = "3f2a" + cid(name + "-a")[4:], "3f2a" + cid(name + "-b")[4:]
     if mode == "v2":
         cg = lambda p: v2(p)
     else:
@@ -85,7 +86,7 @@ Constructed by `scripts/make-constructed-fixtures.py` (this machine has no syste
 here can only use the cgroupfs driver); the file formats follow proc(5) and systemd's
 `docker-<id>.scope` naming. IDs are synthetic.
 
-What it checks: `docker.service`, `containerd.service`, `init.scope` and a login session are not
+What it checks: both IDs start with `3f2a` (an ambiguous prefix); `docker.service`, `containerd.service`, `init.scope` and a login session are not
 containers; a `docker exec`'d shell (parent: the shim, NSpid not ending in 1) is never the init.
 """
     write_case(name, readme, procs, expected)

@@ -1,0 +1,112 @@
+//! Command-line contract: exit codes and one-line errors for bad input, no Docker needed.
+
+use crate::util::{ctenter, repo_path};
+
+fn fixture_proc(case: &str) -> String {
+    repo_path(&format!("fixtures/{case}/proc")).display().to_string()
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    ctenter(["--help"]).run().expect_success();
+    let run = ctenter(["--version"]).run();
+    run.expect_success().expect_stdout(&format!("ctenter {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn usage_errors_exit_125() {
+    for args in [&[][..], &["bogus"], &["pid"], &["ls", "--bogus"], &["enter"]] {
+        ctenter(args).run().expect_code(125);
+    }
+}
+
+#[test]
+fn bad_enter_options_name_the_option() {
+    let root = fixture_proc("docker-cgroupfs-hybrid");
+    ctenter(["--proc-root", &root, "enter", "--ns", "net,bogus", "ea3"])
+        .run()
+        .expect_one_line_error()
+        .expect_stderr_contains("unknown namespace \"bogus\"");
+    ctenter(["--proc-root", &root, "enter", "-w", "relative", "ea3"])
+        .run()
+        .expect_one_line_error()
+        .expect_stderr_contains("--workdir \"relative\"");
+    ctenter(["--proc-root", &root, "enter", "-e", "=x", "ea3"]).run().expect_one_line_error();
+}
+
+#[test]
+fn missing_proc_root_names_the_path() {
+    ctenter(["--proc-root", "/nonexistent/proc", "ls"])
+        .run()
+        .expect_one_line_error()
+        .expect_stderr_contains("/nonexistent/proc");
+}
+
+#[test]
+fn no_such_container_says_how_many_were_scanned() {
+    let root = fixture_proc("docker-cgroupfs-hybrid");
+    ctenter(["pid", "--proc-root", &root, "zzz"])
+        .run()
+        .expect_one_line_error()
+        .expect_stderr_contains("no such container: zzz (2 containers found among 9 processes");
+    ctenter(["--proc-root", &root, "pid", ""]).run().expect_one_line_error();
+}
+
+fn expected_ids(case: &str) -> Vec<(String, u64)> {
+    let text = std::fs::read(repo_path(&format!("fixtures/{case}/expected.json"))).unwrap();
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&text).unwrap();
+    list.iter().map(|c| (c["id"].as_str().unwrap().to_string(), c["pid"].as_u64().unwrap())).collect()
+}
+
+#[test]
+fn ambiguous_prefix_lists_every_candidate() {
+    // Both containers of this case have IDs starting with 3f2a (see its README).
+    let root = fixture_proc("docker-systemd-v2");
+    let run = ctenter(["--proc-root", &root, "pid", "3f2a"]).run();
+    run.expect_code(125).expect_stderr_contains("container \"3f2a\" is ambiguous: it matches 2 containers:");
+    for (id, pid) in expected_ids("docker-systemd-v2") {
+        run.expect_stderr_contains(&format!("  {id}  docker  pid {pid}  "));
+    }
+    let (first, pid) = &expected_ids("docker-systemd-v2")[0];
+    ctenter(["--proc-root", &root, "pid", &first[..6]])
+        .run()
+        .expect_success()
+        .expect_stdout(&format!("{pid}\n"));
+}
+
+#[test]
+fn prefix_is_case_insensitive_and_pid_prints_the_init() {
+    let root = fixture_proc("docker-pid-host");
+    let (id, pid) = &expected_ids("docker-pid-host")[0];
+    ctenter(["--proc-root", &root, "pid", &id[..5].to_uppercase()])
+        .run()
+        .expect_success()
+        .expect_stdout(&format!("{pid}\n"));
+    ctenter(["--proc-root", &root, "pid", id]).run().expect_success().expect_stdout(&format!("{pid}\n"));
+}
+
+#[test]
+fn ls_table_quiet_and_no_trunc() {
+    let root = fixture_proc("docker-systemd-v2");
+    let ids = expected_ids("docker-systemd-v2");
+    let quiet: String = ids.iter().map(|(id, _)| format!("{}\n", &id[..12])).collect();
+    ctenter(["--proc-root", &root, "ls", "-q"]).run().expect_success().expect_stdout(&quiet);
+    let full: String = ids.iter().map(|(id, _)| format!("{id}\n")).collect();
+    ctenter(["ls", "-q", "--no-trunc", "--proc-root", &root]).run().expect_success().expect_stdout(&full);
+    let row = |(id, pid): &(String, u64)| {
+        let (procs, command) = if *pid == 1010 { (3, "nginx -g daemon off;") } else { (1, "sleep infinity") };
+        format!("{}   docker   {pid}   {procs}       {command}\n", &id[..12])
+    };
+    let table = format!(
+        "CONTAINER ID   ENGINE   PID    PROCS   COMMAND\n{}",
+        ids.iter().map(row).collect::<String>()
+    );
+    ctenter(["--proc-root", &root, "ls"]).run().expect_success().expect_stdout(&table);
+}
+
+#[test]
+fn enter_on_a_fixture_fails_cleanly() {
+    // A fixture's pids are not live processes: enter must refuse and run nothing.
+    let root = fixture_proc("docker-systemd-v2");
+    ctenter(["--proc-root", &root, "enter", "--ns", "uts", "3f2a", "--", "true"]).run().expect_code(125);
+}

@@ -1,0 +1,61 @@
+//! The fixture tier: every `fixtures/<case>/` through `--proc-root`, compared with its
+//! expected.json (written from Docker's own answers or by the script that built the case).
+
+use std::path::Path;
+
+use crate::util::{ctenter, diff, repo_path};
+
+fn cases() -> Vec<std::path::PathBuf> {
+    let mut cases: Vec<_> = std::fs::read_dir(repo_path("fixtures"))
+        .expect("fixtures/")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("proc").is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+fn expected(case: &Path) -> Vec<serde_json::Value> {
+    let text =
+        std::fs::read(case.join("expected.json")).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+    serde_json::from_slice(&text).unwrap_or_else(|e| panic!("{}/expected.json: {e}", case.display()))
+}
+
+#[test]
+fn every_fixture_lists_exactly_its_expected_containers() {
+    let cases = cases();
+    assert!(cases.len() >= 8, "fixtures/ lost cases: {cases:?}");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let proc_root = case.join("proc");
+        let run =
+            ctenter(["--proc-root".as_ref(), proc_root.as_os_str(), "ls".as_ref(), "--json".as_ref()]).run();
+        let want = expected(case);
+        let got: Result<Vec<serde_json::Value>, _> = serde_json::from_str(&run.stdout);
+        match got {
+            Ok(got) if got == want && run.code == Some(0) => {}
+            _ => {
+                let want_text = serde_json::to_string_pretty(&want).unwrap() + "\n";
+                failures.push(format!(
+                    "{}\n--- diff (expected -> actual):\n{}",
+                    run.report(&case.display().to_string()),
+                    diff(&want_text, &run.stdout)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_fixture_container_resolves_to_its_init_by_id_and_prefix() {
+    for case in cases() {
+        let proc_root = case.join("proc");
+        let root = proc_root.to_str().unwrap();
+        for container in expected(&case) {
+            let id = container["id"].as_str().unwrap();
+            let pid = format!("{}\n", container["pid"]);
+            ctenter(["--proc-root", root, "pid", id]).run().expect_success().expect_stdout(&pid);
+        }
+    }
+}

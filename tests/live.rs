@@ -1,0 +1,298 @@
+//! The live tier: real Docker containers on this machine. Docker is only the oracle here
+//! (`docker inspect`); ctenter itself never talks to it. Mandatory with CTENTER_LIVE=1.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::docker::{TestContainer, docker, live};
+use crate::util::{Run, bin, ctenter};
+
+fn ns_link(pid: u32, kind: &str) -> String {
+    std::fs::read_link(format!("/proc/{pid}/ns/{kind}")).unwrap().display().to_string()
+}
+
+/// Waits (bounded) until `probe` holds; for events, not for timing claims.
+fn wait_until(what: &str, mut probe: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !probe() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Live processes (not zombies) on the host whose cmdline is exactly `argv`.
+fn pids_running(argv: &[&str]) -> Vec<u32> {
+    let want: Vec<u8> = argv.iter().flat_map(|a| a.bytes().chain([0])).collect();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c == want))
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            stat.rsplit_once(") ").is_some_and(|(_, rest)| !rest.starts_with('Z'))
+        })
+        .collect()
+}
+
+#[test]
+fn pid_of_a_prefix_is_dockers_pid_even_beside_an_exec_process() {
+    if !live("pid_of_a_prefix_is_dockers_pid_even_beside_an_exec_process") {
+        return;
+    }
+    let c = TestContainer::start(&[], &["sleep", "600"]);
+    docker(&["exec", "-d", &c.id, "sleep", "599"]);
+    wait_until("the exec'd process", || !pids_running(&["sleep", "599"]).is_empty());
+    let prefix = c.unique_prefix(4);
+    ctenter(["pid", &prefix]).run().expect_success().expect_stdout(&format!("{}\n", c.pid()));
+}
+
+#[test]
+fn host_pid_namespace_container_resolves_to_dockers_init() {
+    if !live("host_pid_namespace_container_resolves_to_dockers_init") {
+        return;
+    }
+    let c = TestContainer::start(&["--pid=host"], &["sleep", "598"]);
+    docker(&["exec", "-d", &c.id, "sleep", "597"]);
+    wait_until("the exec'd process", || !pids_running(&["sleep", "597"]).is_empty());
+    ctenter(["pid", &c.id]).run().expect_success().expect_stdout(&format!("{}\n", c.pid()));
+}
+
+#[test]
+fn ls_json_shows_the_container_as_docker_does() {
+    if !live("ls_json_shows_the_container_as_docker_does") {
+        return;
+    }
+    let c = TestContainer::start(&[], &["sleep", "596"]);
+    let run = ctenter(["ls", "--json"]).run();
+    run.expect_success();
+    let all: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("JSON array");
+    let mine = all
+        .iter()
+        .find(|e| e["id"] == c.id.as_str())
+        .unwrap_or_else(|| panic!("{}", run.report("container missing")));
+    assert_eq!(mine["pid"], c.pid());
+    assert_eq!(mine["engine"], "docker");
+    assert_eq!(mine["command"], "sleep 596");
+    assert_eq!(mine["processes"], 1);
+    assert_eq!(mine["name"], serde_json::Value::Null);
+    ctenter(["ls", "-q"])
+        .run()
+        .expect_success()
+        .expect_stderr_contains("")
+        .stdout
+        .lines()
+        .find(|l| *l == &c.id[..12])
+        .expect("ls -q lists it");
+}
+
+#[test]
+fn enter_runs_in_the_init_namespaces() {
+    if !live("enter_runs_in_the_init_namespaces") {
+        return;
+    }
+    let c = TestContainer::start(&["--hostname", "ct-live-host"], &["sleep", "595"]);
+    let prefix = c.unique_prefix(4);
+    ctenter(["enter", &prefix, "--", "hostname"]).run().expect_success().expect_stdout("ct-live-host\n");
+    let kinds = ["mnt", "net", "uts", "ipc", "pid"];
+    let script = "for k in mnt net uts ipc pid; do readlink /proc/self/ns/$k; done";
+    let inside = ctenter(["enter", &prefix, "--", "sh", "-c", script]).run();
+    let init = c.pid();
+    let expected: String = kinds.iter().map(|k| format!("{}\n", ns_link(init, k))).collect();
+    inside.expect_success().expect_stdout(&expected);
+    // The ns-file fallback (kernels before 5.8) must land in the same place.
+    let fallback = ctenter(["enter", "--join-via", "ns-files", &prefix, "--", "sh", "-c", script]).run();
+    fallback.expect_success().expect_stdout(&expected);
+}
+
+#[test]
+fn ns_option_joins_only_the_named_namespaces() {
+    if !live("ns_option_joins_only_the_named_namespaces") {
+        return;
+    }
+    let c = TestContainer::start(&["--hostname", "ct-ns-subset"], &["sleep", "594"]);
+    let run = ctenter([
+        "enter",
+        "--ns",
+        "uts,net",
+        &c.id,
+        "--",
+        "sh",
+        "-c",
+        "hostname; readlink /proc/self/ns/net; readlink /proc/self/ns/mnt",
+    ])
+    .run();
+    let host_mnt = std::fs::read_link("/proc/self/ns/mnt").unwrap().display().to_string();
+    run.expect_success().expect_stdout(&format!("ct-ns-subset\n{}\n{host_mnt}\n", ns_link(c.pid(), "net")));
+}
+
+#[test]
+fn exit_codes_follow_the_shell_convention() {
+    if !live("exit_codes_follow_the_shell_convention") {
+        return;
+    }
+    let c = TestContainer::start(&[], &["sleep", "593"]);
+    ctenter(["enter", &c.id, "--", "sh", "-c", "exit 42"]).run().expect_code(42);
+    ctenter(["enter", &c.id, "--", "sh", "-c", "kill -TERM $$"]).run().expect_code(143);
+    ctenter(["enter", &c.id, "--", "no-such-command"])
+        .run()
+        .expect_code(127)
+        .expect_stderr_contains("executable file not found in $PATH");
+    ctenter(["enter", &c.id, "--", "/etc/passwd"])
+        .run()
+        .expect_code(126)
+        .expect_stderr_contains("/etc/passwd");
+    ctenter(["enter", "ffffffffffffffffffff", "--", "true"])
+        .run()
+        .expect_one_line_error()
+        .expect_stderr_contains("no such container");
+}
+
+#[test]
+fn environment_comes_from_the_container_not_the_caller() {
+    if !live("environment_comes_from_the_container_not_the_caller") {
+        return;
+    }
+    let c = TestContainer::start(&["-e", "MYVAR=a b"], &["sleep", "592"]);
+    let run = ctenter(["enter", "-e", "SET_HERE=1", &c.id, "--", "env"]).env("CALLER_SECRET", "leak").run();
+    run.expect_success();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    for want in ["MYVAR=a b", "SET_HERE=1", "HOME=/root"] {
+        assert!(lines.contains(&want), "{}", run.report(&format!("missing {want}")));
+    }
+    assert!(!run.stdout.contains("CALLER_SECRET"), "{}", run.report("caller variable leaked"));
+}
+
+#[test]
+fn leaked_fds_are_closed_before_exec() {
+    if !live("leaked_fds_are_closed_before_exec") {
+        return;
+    }
+    let c = TestContainer::start(&[], &["sleep", "591"]);
+    // fd 5 open on the host's / would be a way out of the container (CVE-2024-21626).
+    let out = Command::new("bash")
+        .args(["-c", &format!("exec 5</ 7</etc/hostname; exec {} enter {} -- ls /proc/self/fd", bin(), c.id)])
+        .env_clear()
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let run = Run::new(vec!["bash -c 'exec 5</ 7<...; ctenter enter ID -- ls /proc/self/fd'".into()], out);
+    // 0-2, plus the directory fd `ls` itself opens.
+    run.expect_success().expect_stdout("0\n1\n2\n3\n");
+}
+
+#[test]
+fn ambiguous_first_character_lists_both_containers() {
+    if !live("ambiguous_first_character_lists_both_containers") {
+        return;
+    }
+    // 17 containers always hold two with the same first hex character (pigeonhole).
+    let mut started: Vec<TestContainer> = Vec::new();
+    let (a, b) = loop {
+        let next = TestContainer::start(&[], &["sleep", "590"]);
+        if let Some(pos) = started.iter().position(|s| s.id[..1] == next.id[..1]) {
+            break (started.swap_remove(pos), next);
+        }
+        started.push(next);
+        assert!(started.len() <= 16, "pigeonhole");
+    };
+    drop(started);
+    let run = ctenter(["pid", &a.id[..1]]).run();
+    run.expect_code(125).expect_stderr_contains("is ambiguous");
+    run.expect_stderr_contains(&format!("{}  docker  pid {}  sleep 590", a.id, a.pid()));
+    run.expect_stderr_contains(&format!("{}  docker  pid {}  sleep 590", b.id, b.pid()));
+}
+
+#[test]
+fn workdir_default_explicit_and_missing() {
+    if !live("workdir_default_explicit_and_missing") {
+        return;
+    }
+    let c = TestContainer::start(&["-w", "/etc"], &["sleep", "589"]);
+    ctenter(["enter", &c.id, "--", "pwd"]).run().expect_success().expect_stdout("/etc\n");
+    ctenter(["enter", "-w", "/tmp", &c.id, "--", "pwd"]).run().expect_success().expect_stdout("/tmp\n");
+    ctenter(["enter", "-w", "/does/not/exist", &c.id, "--", "pwd"])
+        .run()
+        .expect_one_line_error()
+        .expect_stderr_contains("/does/not/exist inside the container");
+}
+
+#[test]
+fn no_command_runs_the_container_login_shell() {
+    if !live("no_command_runs_the_container_login_shell") {
+        return;
+    }
+    let c = TestContainer::start(&[], &["sleep", "588"]);
+    ctenter(["enter", &c.id]).stdin("echo \"$0\"; exit 3\n").run().expect_code(3).expect_stdout("-sh\n");
+}
+
+#[test]
+fn signals_are_forwarded_and_killing_ctenter_kills_the_command() {
+    if !live("signals_are_forwarded_and_killing_ctenter_kills_the_command") {
+        return;
+    }
+    let c = TestContainer::start(&[], &["sleep", "587"]);
+    let script = "trap 'echo got-term; kill $!; exit 7' TERM; sleep 586 & wait";
+    let child = Command::new(bin())
+        .args(["enter", &c.id, "--", "sh", "-c", script])
+        .stdout(Stdio::piped())
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("the command inside", || !pids_running(&["sleep", "586"]).is_empty());
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGTERM)
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(7), "SIGTERM reaches the command, its exit code comes back");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "got-term\n");
+
+    let mut child = Command::new(bin())
+        .args(["enter", &c.id, "--", "sleep", "585"])
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("the command inside", || !pids_running(&["sleep", "585"]).is_empty());
+    child.kill().unwrap();
+    child.wait().unwrap();
+    wait_until("the command to die with ctenter", || pids_running(&["sleep", "585"]).is_empty());
+}
+
+#[test]
+fn without_root_enter_refuses_and_ls_still_works() {
+    if !live("without_root_enter_refuses_and_ls_still_works") {
+        return;
+    }
+    let c = TestContainer::start(&[], &["sleep", "584"]);
+    let as_nobody = |args: &[&str]| {
+        let out = Command::new("setpriv")
+            .args(["--reuid", "65534", "--regid", "65534", "--clear-groups", bin()])
+            .args(args)
+            .env_clear()
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Run::new(args.iter().map(Into::into).collect(), out)
+    };
+    as_nobody(&["enter", &c.id, "--", "true"]).expect_one_line_error().expect_stderr_contains("needs root");
+    as_nobody(&["pid", &c.id]).expect_success().expect_stdout(&format!("{}\n", c.pid()));
+}
+
+#[test]
+fn nested_cgroup_container_has_its_parent() {
+    if !live("nested_cgroup_container_has_its_parent") {
+        return;
+    }
+    let outer = TestContainer::start(&[], &["sleep", "583"]);
+    let parent = format!("--cgroup-parent=/docker/{}/docker", outer.id);
+    let inner = TestContainer::start(&[&parent, "--hostname", "ct-inner"], &["sleep", "582"]);
+    let run = ctenter(["ls", "--json"]).run();
+    let all: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let find = |id: &str| {
+        all.iter().find(|e| e["id"] == id).cloned().unwrap_or_else(|| panic!("{}", run.report(id)))
+    };
+    assert_eq!(find(&inner.id)["parent"], outer.id.as_str());
+    assert_eq!(find(&inner.id)["pid"], inner.pid());
+    assert_eq!(find(&outer.id)["pid"], outer.pid());
+    assert_eq!(find(&outer.id)["parent"], serde_json::Value::Null);
+    ctenter(["enter", &inner.id, "--", "hostname"]).run().expect_success().expect_stdout("ct-inner\n");
+}

@@ -1,0 +1,8 @@
+//! The integration tests, one binary: `mod` per area. The dockerd-freezing test has its own
+//! binary (tests/frozen_dockerd.rs) so nothing else talks to Docker while it is stopped.
+
+mod util;
+
+mod cli;
+mod fixtures;
+mod live;

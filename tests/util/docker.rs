@@ -1,0 +1,115 @@
+//! Real Docker containers for live tests, made from a local busybox-static image (no registry is
+//! reachable) and removed on drop, also when the test fails.
+
+use std::process::Command;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub const IMAGE: &str = "ctenter-busybox:test";
+
+/// The live-tier gate. With CTENTER_LIVE=1 (always in CI) a missing Docker fails the test;
+/// without it, the test is skipped with one printed line.
+pub fn live(test: &str) -> bool {
+    let required = std::env::var_os("CTENTER_LIVE").is_some_and(|v| v == "1");
+    if !required {
+        eprintln!("skipping live test {test}: set CTENTER_LIVE=1 to run it against Docker");
+        return false;
+    }
+    let info = Command::new("docker").args(["info", "--format", "{{.ServerVersion}}"]).output();
+    match info {
+        Ok(out) if out.status.success() => true,
+        Ok(out) => {
+            panic!("CTENTER_LIVE=1 but `docker info` failed: {}", String::from_utf8_lossy(&out.stderr))
+        }
+        Err(err) => panic!("CTENTER_LIVE=1 but docker can't be run: {err}"),
+    }
+}
+
+/// Runs docker and returns trimmed stdout; panics with stderr on failure.
+pub fn docker(args: &[&str]) -> String {
+    let out = Command::new("docker").args(args).output().expect("run docker");
+    assert!(out.status.success(), "docker {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Builds the test image once per test binary: busybox-static and its applet links, imported.
+pub fn ensure_image() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        if Command::new("docker").args(["image", "inspect", IMAGE]).output().is_ok_and(|o| o.status.success())
+        {
+            return;
+        }
+        let busybox =
+            ["/bin/busybox", "/usr/bin/busybox"].into_iter().find(|p| std::path::Path::new(p).exists());
+        let busybox = busybox.expect("busybox-static is not installed (apt-get install busybox-static)");
+        let root = tempfile::tempdir().expect("tempdir");
+        let bin = root.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        for dir in ["etc", "tmp", "root", "proc", "sys", "dev"] {
+            std::fs::create_dir_all(root.path().join(dir)).unwrap();
+        }
+        std::fs::copy(busybox, bin.join("busybox")).unwrap();
+        let applets = Command::new(busybox).arg("--list").output().expect("busybox --list");
+        for applet in String::from_utf8_lossy(&applets.stdout).lines() {
+            let _ = std::os::unix::fs::symlink("busybox", bin.join(applet));
+        }
+        std::fs::write(
+            root.path().join("etc/passwd"),
+            "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n",
+        )
+        .unwrap();
+        std::fs::write(root.path().join("etc/group"), "root:x:0:\nnogroup:x:65534:\n").unwrap();
+        let tar = Command::new("tar").arg("-C").arg(root.path()).args(["-c", "."]).output().expect("tar");
+        let mut import = Command::new("docker")
+            .args(["import", "-", IMAGE])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("docker import");
+        std::io::Write::write_all(&mut import.stdin.take().unwrap(), &tar.stdout).unwrap();
+        assert!(import.wait().unwrap().success(), "docker import failed");
+    });
+}
+
+/// A running container that is removed (`docker rm -f`) when dropped.
+pub struct TestContainer {
+    pub id: String,
+    pub name: String,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+impl TestContainer {
+    /// `docker run -d --name <unique> [options] IMAGE command...`
+    pub fn start(options: &[&str], command: &[&str]) -> Self {
+        ensure_image();
+        let name = format!("ctenter-test-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+        let mut args = vec!["run", "-d", "--name", &name];
+        args.extend_from_slice(options);
+        args.push(IMAGE);
+        args.extend_from_slice(command);
+        let id = docker(&args);
+        TestContainer { id, name }
+    }
+
+    pub fn pid(&self) -> u32 {
+        docker(&["inspect", "-f", "{{.State.Pid}}", &self.id]).parse().expect("pid")
+    }
+
+    /// The shortest prefix of at least `min` characters that no other container shares.
+    pub fn unique_prefix(&self, min: usize) -> String {
+        let all = docker(&["ps", "-aq", "--no-trunc"]);
+        (min..=self.id.len())
+            .map(|n| &self.id[..n])
+            .find(|prefix| all.lines().filter(|id| id.starts_with(prefix)).count() == 1)
+            .expect("full ID is unique")
+            .to_string()
+    }
+}
+
+impl Drop for TestContainer {
+    fn drop(&mut self) {
+        let _ = Command::new("docker").args(["rm", "-f", &self.id]).output();
+    }
+}

@@ -1,0 +1,137 @@
+//! Shared test helpers: run the built binary with a scrubbed environment and report failures in
+//! full; create and always remove real Docker containers for the live tier.
+#![allow(dead_code)]
+
+pub mod docker;
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_ctenter")
+}
+
+pub fn repo_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// A ctenter invocation; the environment holds only PATH unless a test adds more.
+pub struct Cmd {
+    command: Command,
+    args: Vec<OsString>,
+    stdin: Option<Vec<u8>>,
+}
+
+pub fn ctenter<I, S>(args: I) -> Cmd
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut command = Command::new(bin());
+    command.env_clear().env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    let args: Vec<OsString> = args.into_iter().map(|a| a.as_ref().to_os_string()).collect();
+    command.args(&args);
+    Cmd { command, args, stdin: None }
+}
+
+impl Cmd {
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.command.env(key, value);
+        self
+    }
+
+    pub fn stdin(mut self, input: &str) -> Self {
+        self.stdin = Some(input.as_bytes().to_vec());
+        self
+    }
+
+    pub fn run(mut self) -> Run {
+        use std::io::Write;
+        self.command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        self.command.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        let mut child = self.command.spawn().expect("spawn ctenter");
+        if let Some(input) = self.stdin.take() {
+            child.stdin.take().unwrap().write_all(&input).expect("write stdin");
+        }
+        let output = child.wait_with_output().expect("wait for ctenter");
+        Run::new(self.args, output)
+    }
+}
+
+/// A finished run, with everything a failure report needs.
+pub struct Run {
+    pub args: Vec<OsString>,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn new(args: Vec<OsString>, output: Output) -> Self {
+        Self {
+            args,
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    pub fn report(&self, what: &str) -> String {
+        format!(
+            "{what}\n--- args: {:?}\n--- cwd: {}\n--- exit code: {:?}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.args,
+            std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default(),
+            self.code,
+            self.stdout,
+            self.stderr
+        )
+    }
+
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, Some(code), "{}", self.report(&format!("expected exit code {code}")));
+        self
+    }
+
+    #[track_caller]
+    pub fn expect_success(&self) -> &Self {
+        self.expect_code(0)
+    }
+
+    #[track_caller]
+    pub fn expect_stdout(&self, expected: &str) -> &Self {
+        if self.stdout != expected {
+            panic!(
+                "{}\n--- diff (expected -> actual):\n{}",
+                self.report("stdout differs"),
+                diff(expected, &self.stdout)
+            );
+        }
+        self
+    }
+
+    #[track_caller]
+    pub fn expect_stderr_contains(&self, needle: &str) -> &Self {
+        assert!(self.stderr.contains(needle), "{}", self.report(&format!("stderr lacks {needle:?}")));
+        self
+    }
+
+    /// ctenter's own failures are one line (`ctenter: ...`), except the candidate list of an
+    /// ambiguous match.
+    #[track_caller]
+    pub fn expect_one_line_error(&self) -> &Self {
+        self.expect_code(125);
+        let lines: Vec<_> = self.stderr.lines().collect();
+        assert!(
+            lines.len() == 1 && lines[0].starts_with("ctenter: "),
+            "{}",
+            self.report("expected one `ctenter:` line")
+        );
+        self
+    }
+}
+
+pub fn diff(expected: &str, actual: &str) -> String {
+    similar::TextDiff::from_lines(expected, actual).unified_diff().context_radius(3).to_string()
+}
