@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the live tests need (docker.io, busybox-static, util-linux's setpriv) when missing,
+# and starts dockerd in the background when `docker info` fails, then waits for it.
+# Idempotent; needs root. Used by .ci/run, scripts/test.sh and scripts/demo.sh.
+set -euo pipefail
+
+need=()
+command -v dockerd >/dev/null || need+=(docker.io)
+[ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || need+=(busybox-static)
+command -v setpriv >/dev/null || need+=(util-linux)
+command -v file >/dev/null || need+=(file)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# A dockerd frozen by an interrupted test run would hang everything below.
+for pid in $(pgrep -x dockerd || true); do kill -CONT "$pid" 2>/dev/null || true; done
+
+if ! timeout 20 docker info >/dev/null 2>&1; then
+  echo "setup: starting dockerd"
+  nohup dockerd >/var/log/ctenter-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    timeout 10 docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  timeout 20 docker info >/dev/null 2>&1 || { echo "setup: dockerd did not start; see /var/log/ctenter-dockerd.log" >&2; tail -20 /var/log/ctenter-dockerd.log >&2; exit 1; }
+fi
+echo "setup: $(docker version --format 'docker {{.Server.Version}}') ready"

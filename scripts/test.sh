@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite, set-up included: installs and starts Docker if needed, then runs every
+# test tier with the live tests mandatory. Needs root (it joins namespaces and runs dockerd).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup-docker.sh
+# Whatever happens, never leave dockerd frozen (tests/frozen_dockerd.rs stops it with SIGSTOP).
+trap 'for pid in $(pgrep -x dockerd || true); do kill -CONT "$pid" 2>/dev/null || true; done' EXIT
+
+export CTENTER_LIVE=1
+cargo test --locked --all-targets
