@@ -1,10 +1,10 @@
 //! Resolver benchmarks: cgroup classification per file, and a whole scan of the live /proc.
 //! Run with `cargo bench`; compare runs, never assert times in tests.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 use ctenter::procroot::ProcRoot;
-use ctenter::resolver::{engines, Scan};
+use ctenter::resolver::{Scan, engines};
 
 const ID: &str = "1be257b8ff056e89a9997d548f2dbc2f3d55ff1bbc06fb1c59a79a7084785005";
 
@@ -15,7 +15,8 @@ fn classify(c: &mut Criterion) {
     let mut group = c.benchmark_group("classify");
     for (name, content) in [("v1-docker", &v1_docker), ("v1-host", &v1_host), ("v2-systemd", &v2_systemd)] {
         group.throughput(Throughput::Elements(1));
-        group.bench_function(name, |b| b.iter(|| engines::classify(std::hint::black_box(content.as_bytes()))));
+        group
+            .bench_function(name, |b| b.iter(|| engines::classify(std::hint::black_box(content.as_bytes()))));
     }
     group.finish();
 }

@@ -153,3 +153,29 @@ mod tests {
         assert!(ids(&format!("0::/system.slice/docker-{A}.scopex\n")).is_empty());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Arbitrary bytes never panic, and whatever is found is a real ID from the table's shapes.
+        #[test]
+        fn classify_never_panics_on_arbitrary_bytes(content in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            for found in classify(&content) {
+                prop_assert_eq!(found.id.len(), 64);
+                prop_assert!(found.cgroup.contains(&found.id));
+            }
+        }
+
+        /// Cgroup-shaped noise around a real container path still finds exactly that container.
+        #[test]
+        fn a_container_line_survives_noise(noise in "[ -~\n]{0,300}", id in "[0-9a-f]{64}") {
+            let content = format!("{noise}\n4:memory:/docker/{id}\n{noise}");
+            let chain = classify(content.as_bytes());
+            prop_assert!(chain.iter().any(|c| c.id == id));
+        }
+    }
+}

@@ -1,7 +1,5 @@
 //! Choosing a container's init process among its members, from `stat` and `status`.
 
-use procfs::FromRead;
-
 use crate::procroot::{ProcRoot, SMALL_READ_LIMIT};
 
 /// What ctenter knows of one member process; every field but `pid` may be missing in a fixture.
@@ -33,12 +31,12 @@ impl ProcessInfo {
 
     /// Pure: builds the record from the raw bytes of `stat` and `status`.
     pub fn parse(pid: u32, stat: Option<&[u8]>, status: Option<&[u8]>) -> Self {
-        let stat = stat.and_then(|bytes| procfs::process::Stat::from_read(bytes).ok());
+        let stat = stat.and_then(StatFields::parse);
         let status = status.map(StatusFields::parse).unwrap_or_default();
         Self {
             pid,
-            ppid: stat.as_ref().and_then(|s| u32::try_from(s.ppid).ok()).or(status.ppid),
-            start_time: stat.as_ref().map(|s| s.starttime),
+            ppid: stat.as_ref().map(|s| s.ppid).or(status.ppid),
+            start_time: stat.as_ref().map(|s| s.start_time),
             nspid: status.nspid,
             comm: stat.map(|s| s.comm),
         }
@@ -47,6 +45,27 @@ impl ProcessInfo {
     /// Pid 1 of a pid namespace nested below the proc mount's one.
     fn is_namespace_init(&self) -> bool {
         matches!(&self.nspid, Some(ids) if ids.len() >= 2 && ids.last() == Some(&1))
+    }
+}
+
+/// The `stat` fields ctenter uses. Parsed by hand, as bytes: procfs-core 0.18's `Stat::from_read`
+/// panics on malformed input such as `"(x)"` (found by the property test below), and `comm`
+/// may hold spaces, `)` and invalid UTF-8, so fields are counted after the *last* `)` (proc(5)).
+struct StatFields {
+    comm: String,
+    ppid: u32,
+    start_time: u64,
+}
+
+impl StatFields {
+    fn parse(bytes: &[u8]) -> Option<Self> {
+        let open = bytes.iter().position(|&b| b == b'(')?;
+        let close = bytes.iter().rposition(|&b| b == b')')?;
+        let comm = String::from_utf8_lossy(bytes.get(open + 1..close)?).into_owned();
+        let rest = std::str::from_utf8(bytes.get(close + 1..)?).ok()?;
+        // Fields 3.. of proc(5): state(3) ppid(4) ... starttime(22).
+        let fields: Vec<&str> = rest.split_ascii_whitespace().collect();
+        Some(Self { comm, ppid: fields.get(1)?.parse().ok()?, start_time: fields.get(19)?.parse().ok()? })
     }
 }
 
@@ -166,5 +185,20 @@ mod tests {
         let members =
             [ProcessInfo { pid: 30, ..Default::default() }, ProcessInfo { pid: 12, ..Default::default() }];
         assert_eq!(choose_init(&members).unwrap().pid, 12);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn parse_never_panics(stat in proptest::collection::vec(any::<u8>(), 0..512), status in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let info = ProcessInfo::parse(1, Some(&stat), Some(&status));
+            let _ = choose_init(std::slice::from_ref(&info));
+        }
     }
 }
