@@ -296,3 +296,29 @@ fn nested_cgroup_container_has_its_parent() {
     assert_eq!(find(&outer.id)["parent"], serde_json::Value::Null);
     ctenter(["enter", &inner.id, "--", "hostname"]).run().expect_success().expect_stdout("ct-inner\n");
 }
+
+#[test]
+fn term_comes_from_the_caller_only_on_a_terminal() {
+    if !live("term_comes_from_the_caller_only_on_a_terminal") {
+        return;
+    }
+    let c = TestContainer::start(&[], &["sleep", "581"]);
+    let inner = format!("{} enter {} -- sh -c 'echo TERM=$TERM'", bin(), c.id);
+    // script(1) gives ctenter a pty as stdin; without one, the caller's TERM must not get in.
+    let out = Command::new("script")
+        .args(["-qec", &inner, "/dev/null"])
+        .env_clear()
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        .env("TERM", "ctenter-test-term")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let run = Run::new(vec![inner.clone().into()], out);
+    run.expect_success();
+    assert!(run.stdout.contains("TERM=ctenter-test-term"), "{}", run.report("TERM from a terminal caller"));
+    ctenter(["enter", &c.id, "--", "sh", "-c", "echo TERM=$TERM"])
+        .env("TERM", "ctenter-test-term")
+        .run()
+        .expect_success()
+        .expect_stdout("TERM=\n");
+}
