@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the live tests need (docker.io, busybox-static, util-linux's setpriv) when missing,
-# and starts dockerd in the background when `docker info` fails, then waits for it.
+# Installs what the live tests need (docker.io, busybox-static, util-linux's setpriv, procps's
+# pgrep) when missing, and starts dockerd in the background when `docker info` fails, then waits.
 # Idempotent; needs root. Used by .ci/run, scripts/test.sh and scripts/demo.sh.
 set -euo pipefail
 
@@ -9,6 +9,7 @@ command -v dockerd >/dev/null || need+=(docker.io)
 [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || need+=(busybox-static)
 command -v setpriv >/dev/null || need+=(util-linux)
 command -v file >/dev/null || need+=(file)
+command -v pgrep >/dev/null || need+=(procps)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   apt-get update -qq

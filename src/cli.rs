@@ -13,7 +13,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "ctenter", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
-    /// Scan this directory instead of /proc (a procfs mounted elsewhere, or a fixture tree).
+    /// Scan this directory instead of /proc (a procfs mounted elsewhere, or a fixture tree); enter
+    /// accepts only the procfs of ctenter's own pid namespace.
     #[arg(long, global = true, value_name = "DIR", default_value = "/proc")]
     pub proc_root: PathBuf,
 

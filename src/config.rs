@@ -38,6 +38,8 @@ pub enum ConfigError {
     RelativeWorkdir(OsString),
     #[error("--env: {0}")]
     Env(String),
+    #[error("the command to run is an empty string")]
+    EmptyCommand,
 }
 
 /// `caller_env` looks up the caller's variables for `-e KEY` (the only way one reaches inside).
@@ -53,6 +55,9 @@ pub fn from_cli(cli: Cli, caller_env: impl Fn(&OsStr) -> Option<OsString>) -> Re
                 && dir.as_bytes().first() != Some(&b'/')
             {
                 return Err(ConfigError::RelativeWorkdir(dir.clone()));
+            }
+            if args.command.first().is_some_and(|name| name.is_empty()) {
+                return Err(ConfigError::EmptyCommand);
             }
             let mut env_settings = Vec::new();
             for arg in &args.env {
@@ -127,6 +132,7 @@ mod tests {
         let options = enter_options(&["enter", "abc", "--", "sh", "-c", "exit 3"]);
         assert_eq!(options.command, vec!["sh", "-c", "exit 3"]);
         assert!(enter_options(&["enter", "abc"]).command.is_empty());
+        assert_eq!(config(&["enter", "abc", "--", ""]).unwrap_err(), ConfigError::EmptyCommand);
     }
 
     #[test]

@@ -22,8 +22,25 @@ fn run() -> i32 {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("ctenter: {err:#}");
+            eprintln!("ctenter: {}", one_line(&err));
             exit::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line. Our error messages already quote their io cause, so a
+/// cause whose text is already in the line is not repeated.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }

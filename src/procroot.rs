@@ -4,14 +4,16 @@ use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Files ctenter reads from a process directory are small; these caps keep a hostile process
 /// (a huge `environ` or `cmdline`) from making ctenter allocate without bound.
 pub const CGROUP_READ_LIMIT: u64 = 1 << 20;
 pub const SMALL_READ_LIMIT: u64 = 64 << 10;
-/// Linux caps argv+envp at roughly a quarter of the stack limit; 4 MiB covers every real environ.
-pub const ENVIRON_READ_LIMIT: u64 = 4 << 20;
+/// execve(2) caps argv+envp at a quarter of the stack limit (2 MiB with the usual 8 MiB stack).
+/// An environ beyond this is refused rather than cut: a cut one would drop variables silently.
+pub const ENVIRON_READ_LIMIT: u64 = 32 << 20;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {source}")]
@@ -59,8 +61,14 @@ impl ProcRoot {
         &self.path
     }
 
-    pub fn is_live(&self) -> bool {
-        self.path == Path::new("/proc")
+    /// Whether pids under this root are pids in ctenter's own pid namespace: the root is a procfs
+    /// (statfs(2) PROC_SUPER_MAGIC, so not a fixture) whose `self` names our own pid (so not the
+    /// procfs of another pid namespace, where `self` is our pid there, or absent).
+    pub fn is_own_pid_namespace(&self) -> bool {
+        let is_procfs = nix::sys::statfs::statfs(&self.path)
+            .is_ok_and(|fs| fs.filesystem_type() == nix::sys::statfs::PROC_SUPER_MAGIC);
+        let self_pid = std::fs::read_link(self.path.join("self")).ok();
+        is_procfs && self_pid.is_some_and(|link| link.as_os_str() == std::process::id().to_string().as_str())
     }
 
     /// Every numeric entry: processes only, since /proc lists thread groups, not threads.
@@ -84,7 +92,9 @@ impl ProcRoot {
     pub fn read_into(&self, pid: u32, name: &str, limit: u64, buf: &mut Vec<u8>) -> Result<(), ProcError> {
         buf.clear();
         let path = self.process_file(pid, name);
-        let result = File::open(&path).and_then(|file| file.take(limit).read_to_end(buf));
+        // O_NONBLOCK: in a --proc-root tree a FIFO named `cgroup` must not hang the scan.
+        let open = File::options().read(true).custom_flags(libc::O_NONBLOCK).open(&path);
+        let result = open.and_then(|file| file.take(limit).read_to_end(buf));
         result.map(|_| ()).map_err(|source| ProcError { path, pid: Some(pid), source })
     }
 
@@ -135,6 +145,23 @@ mod tests {
         assert_eq!(parse_pid(OsStr::new("12a")), None);
         assert_eq!(parse_pid(OsStr::new("")), None);
         assert_eq!(parse_pid(OsStr::new("99999999999999")), None);
+    }
+
+    #[test]
+    fn only_the_live_procfs_is_our_pid_namespace() {
+        assert!(ProcRoot::live().is_own_pid_namespace());
+        let fixture = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(std::process::id().to_string(), fixture.path().join("self")).unwrap();
+        assert!(!ProcRoot::new(fixture.path()).is_own_pid_namespace(), "not a procfs");
+        assert!(!ProcRoot::new("/nonexistent").is_own_pid_namespace());
+    }
+
+    #[test]
+    fn a_fifo_in_a_proc_tree_does_not_hang_the_read() {
+        let tree = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tree.path().join("7")).unwrap();
+        nix::unistd::mkfifo(&tree.path().join("7/cgroup"), nix::sys::stat::Mode::S_IRWXU).unwrap();
+        assert_eq!(ProcRoot::new(tree.path()).read(7, "cgroup", CGROUP_READ_LIMIT).unwrap(), b"");
     }
 
     #[test]

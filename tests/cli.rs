@@ -108,5 +108,10 @@ fn ls_table_quiet_and_no_trunc() {
 fn enter_on_a_fixture_fails_cleanly() {
     // A fixture's pids are not live processes: enter must refuse and run nothing.
     let root = fixture_proc("docker-systemd-v2");
-    ctenter(["--proc-root", &root, "enter", "--ns", "uts", "3f2a", "--", "true"]).run().expect_code(125);
+    ctenter(["--proc-root", &root, "enter", "--ns", "uts", "3f2a1", "--", "true"])
+        .run()
+        .expect_one_line_error()
+        .expect_stderr_contains(&format!(
+            "--proc-root {root}: enter needs the procfs of ctenter's own pid namespace"
+        ));
 }

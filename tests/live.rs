@@ -20,13 +20,18 @@ fn wait_until(what: &str, mut probe: impl FnMut() -> bool) {
     }
 }
 
-/// Live processes (not zombies) on the host whose cmdline is exactly `argv`.
-fn pids_running(argv: &[&str]) -> Vec<u32> {
+/// Live processes (not zombies) in container `c`'s pid namespace whose cmdline is exactly `argv`.
+fn pids_running(c: &TestContainer, argv: &[&str]) -> Vec<u32> {
     let want: Vec<u8> = argv.iter().flat_map(|a| a.bytes().chain([0])).collect();
+    let container_pid_ns = ns_link(c.pid(), "pid");
     std::fs::read_dir("/proc")
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter(|pid| std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c == want))
+        .filter(|pid| {
+            std::fs::read_link(format!("/proc/{pid}/ns/pid"))
+                .is_ok_and(|ns| ns.display().to_string() == container_pid_ns)
+        })
         .filter(|pid| {
             let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
             stat.rsplit_once(") ").is_some_and(|(_, rest)| !rest.starts_with('Z'))
@@ -41,7 +46,7 @@ fn pid_of_a_prefix_is_dockers_pid_even_beside_an_exec_process() {
     }
     let c = TestContainer::start(&[], &["sleep", "600"]);
     docker(&["exec", "-d", &c.id, "sleep", "599"]);
-    wait_until("the exec'd process", || !pids_running(&["sleep", "599"]).is_empty());
+    wait_until("the exec'd process", || !pids_running(&c, &["sleep", "599"]).is_empty());
     let prefix = c.unique_prefix(4);
     ctenter(["pid", &prefix]).run().expect_success().expect_stdout(&format!("{}\n", c.pid()));
 }
@@ -53,7 +58,7 @@ fn host_pid_namespace_container_resolves_to_dockers_init() {
     }
     let c = TestContainer::start(&["--pid=host"], &["sleep", "598"]);
     docker(&["exec", "-d", &c.id, "sleep", "597"]);
-    wait_until("the exec'd process", || !pids_running(&["sleep", "597"]).is_empty());
+    wait_until("the exec'd process", || !pids_running(&c, &["sleep", "597"]).is_empty());
     ctenter(["pid", &c.id]).run().expect_success().expect_stdout(&format!("{}\n", c.pid()));
 }
 
@@ -78,7 +83,6 @@ fn ls_json_shows_the_container_as_docker_does() {
     ctenter(["ls", "-q"])
         .run()
         .expect_success()
-        .expect_stderr_contains("")
         .stdout
         .lines()
         .find(|l| *l == &c.id[..12])
@@ -232,29 +236,34 @@ fn signals_are_forwarded_and_killing_ctenter_kills_the_command() {
         return;
     }
     let c = TestContainer::start(&[], &["sleep", "587"]);
-    let script = "trap 'echo got-term; kill $!; exit 7' TERM; sleep 586 & wait";
+    let script = "trap 'echo got-term; kill $! 2>/dev/null; exit 7' TERM; sleep 586 & wait";
     let child = Command::new(bin())
         .args(["enter", &c.id, "--", "sh", "-c", script])
         .stdout(Stdio::piped())
         .stdin(Stdio::null())
         .spawn()
         .unwrap();
-    wait_until("the command inside", || !pids_running(&["sleep", "586"]).is_empty());
+    wait_until("the command inside", || !pids_running(&c, &["sleep", "586"]).is_empty());
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGTERM)
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(7), "SIGTERM reaches the command, its exit code comes back");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "got-term\n");
 
+    // The background sleep is not a child of ctenter's forks: only the process-group kill gets it.
     let mut child = Command::new(bin())
-        .args(["enter", &c.id, "--", "sleep", "585"])
+        .args(["enter", &c.id, "--", "sh", "-c", "sleep 585 & sleep 584; wait"])
         .stdin(Stdio::null())
         .spawn()
         .unwrap();
-    wait_until("the command inside", || !pids_running(&["sleep", "585"]).is_empty());
+    wait_until("the commands inside", || {
+        !pids_running(&c, &["sleep", "585"]).is_empty() && !pids_running(&c, &["sleep", "584"]).is_empty()
+    });
     child.kill().unwrap();
     child.wait().unwrap();
-    wait_until("the command to die with ctenter", || pids_running(&["sleep", "585"]).is_empty());
+    wait_until("the command and its background job to die with ctenter", || {
+        pids_running(&c, &["sleep", "585"]).is_empty() && pids_running(&c, &["sleep", "584"]).is_empty()
+    });
 }
 
 #[test]
@@ -262,7 +271,7 @@ fn without_root_enter_refuses_and_ls_still_works() {
     if !live("without_root_enter_refuses_and_ls_still_works") {
         return;
     }
-    let c = TestContainer::start(&[], &["sleep", "584"]);
+    let c = TestContainer::start(&[], &["sleep", "580"]);
     let as_nobody = |args: &[&str]| {
         let out = Command::new("setpriv")
             .args(["--reuid", "65534", "--regid", "65534", "--clear-groups", bin()])
@@ -321,4 +330,57 @@ fn term_comes_from_the_caller_only_on_a_terminal() {
         .run()
         .expect_success()
         .expect_stdout("TERM=\n");
+}
+
+/// A host process moved into a Docker-shaped cgroup, as `runc init` is for a moment while a
+/// container starts: it is listed, but entering it must refuse and run nothing on the host.
+#[test]
+fn an_init_in_the_host_mount_namespace_is_refused() {
+    if !live("an_init_in_the_host_mount_namespace_is_refused") {
+        return;
+    }
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let fake_id = format!("{:016x}", (nanos as u64) ^ u64::from(std::process::id())).repeat(4);
+    let mut cgroup = FakeCgroup::new(&format!("/sys/fs/cgroup/pids/docker/{fake_id}"));
+    let host_process = cgroup.run(&["sleep", "1000"]);
+    ctenter(["pid", &fake_id[..16]]).run().expect_success().expect_stdout(&format!("{}\n", host_process));
+
+    let marker = format!("/tmp/ctenter-must-not-exist-{fake_id}");
+    ctenter(["enter", &fake_id[..16], "--", "touch", &marker])
+        .run()
+        .expect_one_line_error()
+        .expect_stderr_contains("container not running: its init shares ctenter's mount namespace");
+    ctenter(["enter", "--ns", "net", &fake_id[..16], "--", "touch", &marker]).run().expect_code(125);
+    assert!(!std::path::Path::new(&marker).exists(), "the command ran on the host");
+}
+
+/// A v1 cgroup directory of our own with one host process in it; both removed on drop.
+struct FakeCgroup {
+    dir: std::path::PathBuf,
+    process: Option<std::process::Child>,
+}
+
+impl FakeCgroup {
+    fn new(dir: &str) -> Self {
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("mkdir {dir}: {e}"));
+        Self { dir: dir.into(), process: None }
+    }
+
+    fn run(&mut self, argv: &[&str]) -> u32 {
+        let child = Command::new(argv[0]).args(&argv[1..]).stdin(Stdio::null()).spawn().unwrap();
+        let pid = child.id();
+        self.process = Some(child);
+        std::fs::write(self.dir.join("cgroup.procs"), pid.to_string()).unwrap();
+        pid
+    }
+}
+
+impl Drop for FakeCgroup {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.process.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir(&self.dir);
+    }
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::config::{Config, LsOptions};
-use crate::resolver::{Found, short_id};
+use crate::resolver::{Found, printable, short_id};
 
 /// One element of `ls --json`; the field set is a contract (README "JSON output").
 #[derive(Debug, Serialize)]
@@ -24,20 +24,28 @@ const COMMAND_WIDTH: usize = 40;
 
 pub fn run(config: &Config, options: &LsOptions) -> anyhow::Result<i32> {
     let found = super::scan(config)?.list();
+    match write(&found, options) {
+        Ok(()) => Ok(0),
+        // `ctenter ls | head`: the reader has what it wanted.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        Err(err) => Err(anyhow::anyhow!("cannot write the container list to standard output: {err}")),
+    }
+}
+
+fn write(found: &[Found], options: &LsOptions) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     if options.json {
         let items: Vec<_> = found.iter().map(to_json).collect();
         serde_json::to_writer_pretty(&mut out, &items)?;
         writeln!(out)?;
     } else if options.quiet {
-        for f in &found {
+        for f in found {
             writeln!(out, "{}", id_column(&f.container.id, options.no_trunc))?;
         }
     } else {
-        write_table(&mut out, &found, options.no_trunc)?;
+        write_table(&mut out, found, options.no_trunc)?;
     }
-    out.flush()?;
-    Ok(0)
+    out.flush()
 }
 
 fn to_json(found: &Found) -> ContainerJson<'_> {
@@ -91,13 +99,9 @@ fn write_table(out: &mut impl Write, found: &[Found], no_trunc: bool) -> std::io
     Ok(())
 }
 
-/// Control characters from a hostile cmdline would reach the caller's terminal: show them
-/// escaped. Long commands are cut unless --no-trunc.
+/// Escaped (see `printable`) and cut unless --no-trunc.
 fn command_column(command: &str, no_trunc: bool) -> String {
-    let clean: String = command
-        .chars()
-        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
-        .collect();
+    let clean = printable(command);
     if no_trunc || clean.chars().count() <= COMMAND_WIDTH {
         return clean;
     }
@@ -113,7 +117,6 @@ mod tests {
     #[test]
     fn commands_are_escaped_and_cut() {
         assert_eq!(command_column("sleep 10", false), "sleep 10");
-        assert_eq!(command_column("a\x1b[2Jb", false), "a\\u{1b}[2Jb");
         let long = "x".repeat(50);
         assert_eq!(command_column(&long, false).chars().count(), COMMAND_WIDTH);
         assert_eq!(command_column(&long, true), long);

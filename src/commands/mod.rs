@@ -19,10 +19,11 @@ pub fn run(config: &Config) -> anyhow::Result<i32> {
 /// Scans, warning once on stderr when some processes could not be read.
 fn scan(config: &Config) -> anyhow::Result<Scan> {
     let scan = Scan::new(&config.proc_root)?;
-    if scan.unreadable > 0 {
+    if let Some(first) = &scan.first_unreadable {
+        let hint = if first.is_permission() { " (run as root)" } else { "" };
         eprintln!(
-            "ctenter: warning: cannot read the cgroup of {} of {} processes under {} (permission denied); \
-             their containers are not shown (run as root)",
+            "ctenter: warning: cannot read the cgroup of {} of {} processes under {} (first: {first}); \
+             their containers are not shown{hint}",
             scan.unreadable,
             scan.processes_scanned,
             config.proc_root.path().display()

@@ -15,7 +15,7 @@ use nix::unistd::{Pid, chdir, getcwd, getpid, getppid, setsid};
 use super::EnterError;
 use super::exec;
 use super::plan::{EnterPlan, Workdir};
-use super::supervise;
+use super::supervise::{self, Supervised};
 use crate::exit;
 use crate::namespace::join::{self, Target};
 use crate::procroot::ProcRoot;
@@ -42,7 +42,9 @@ fn joiner(
     pidfd: Option<BorrowedFd<'_>>,
     ctenter: Pid,
 ) -> Result<i32, EnterError> {
-    prctl::set_pdeathsig(Signal::SIGKILL).map_err(|e| EnterError::Setup("PR_SET_PDEATHSIG", e.into()))?;
+    // SIGHUP, not SIGKILL: the joiner outlives ctenter just long enough to kill the command's
+    // process group (see `supervise`). It is blocked, so it waits for the supervise loop.
+    prctl::set_pdeathsig(Signal::SIGHUP).map_err(|e| EnterError::Setup("PR_SET_PDEATHSIG", e.into()))?;
     if getppid() != ctenter {
         sys::exit_now(exit::FAILURE);
     }
@@ -61,7 +63,9 @@ fn joiner(
     let joiner_pid = getpid();
     match sys::fork() {
         Ok(Forked::Child) => run_command(plan, joiner_pid),
-        Ok(Forked::Parent(child)) => Ok(supervise::supervise(Pid::from_raw(child))),
+        Ok(Forked::Parent(child)) => {
+            Ok(supervise::supervise(Supervised::Command { command: Pid::from_raw(child), ctenter }))
+        }
         // fork after setns(CLONE_NEWPID) fails with ENOMEM once the namespace's init has exited
         // (pid_namespace.c; moby#23342): say what it means.
         Err(err) if err.raw_os_error() == Some(libc::ENOMEM) && plan.joins_pid() => {
@@ -82,12 +86,12 @@ fn run_command(plan: &EnterPlan, joiner: Pid) -> ! {
     if getppid() != expected_parent {
         sys::exit_now(exit::FAILURE);
     }
-    // A new session: the caller's terminal is never our controlling terminal, so TIOCSTI from
-    // inside can't push keystrokes into the caller's shell (CVE-2017-5226).
+    // A new session: the caller's terminal is never our controlling terminal, so without
+    // CAP_SYS_ADMIN TIOCSTI from inside can't push keystrokes into the caller's shell
+    // (CVE-2017-5226). With it (still kept: README "Known limits") tty_ioctl(4) allows it anyway.
     if let Err(err) = setsid() {
         fail(plan, format!("setsid: {err}"), exit::FAILURE);
     }
-    sys::close_fds_above_stderr();
     if let Err(err) = enter_workdir(&plan.workdir) {
         fail(plan, err, exit::FAILURE);
     }
@@ -100,6 +104,9 @@ fn run_command(plan: &EnterPlan, joiner: Pid) -> ! {
 /// chdir only after joining the mount namespace, by path, so the directory is the container's
 /// (CVE-2024-21626), and getcwd(3) must then succeed ("(unreachable)" means outside our root).
 fn enter_workdir(workdir: &Workdir) -> Result<(), EnterError> {
+    let dir = match workdir {
+        Workdir::Explicit(dir) | Workdir::InitCwd(dir) => dir.to_string_lossy().into_owned(),
+    };
     match workdir {
         Workdir::Explicit(dir) => chdir(dir.as_c_str()).map_err(|errno| EnterError::Workdir {
             dir: dir.to_string_lossy().into_owned(),
@@ -113,7 +120,7 @@ fn enter_workdir(workdir: &Workdir) -> Result<(), EnterError> {
     }
     match getcwd() {
         Ok(cwd) if !cwd.as_os_str().as_encoded_bytes().starts_with(b"(unreachable)") => Ok(()),
-        Ok(cwd) => Err(EnterError::Unreachable(cwd.display().to_string())),
-        Err(errno) => Err(EnterError::Unreachable(errno.desc().to_string())),
+        Ok(cwd) => Err(EnterError::Unreachable { dir, detail: format!("getcwd says {}", cwd.display()) }),
+        Err(errno) => Err(EnterError::Unreachable { dir, detail: format!("getcwd: {}", errno.desc()) }),
     }
 }

@@ -35,6 +35,10 @@ pub struct EnterOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum EnterError {
+    #[error(
+        "--proc-root {0}: enter needs the procfs of ctenter's own pid namespace (its pids are joined); ls and pid accept any proc tree"
+    )]
+    ForeignProcRoot(String),
     #[error("{0}")]
     Privileges(String),
     #[error("container not running: its init (pid {pid}) exited")]
@@ -49,6 +53,10 @@ pub enum EnterError {
     Plan(#[from] PlanError),
     #[error("cannot read the environment of the container's init: {0}")]
     Environ(ProcError),
+    #[error(
+        "the environment of the container's init (pid {pid}) is larger than {limit_mib} MiB; refusing to run the command with part of it"
+    )]
+    EnvironTooLarge { pid: u32, limit_mib: u64 },
     #[error(transparent)]
     Join(#[from] JoinError),
     #[error("{0}: {1}")]
@@ -57,24 +65,39 @@ pub enum EnterError {
     Fork(std::io::Error),
     #[error("cannot change to working directory {dir} inside the container: {source}")]
     Workdir { dir: String, source: std::io::Error },
-    #[error("working directory is not inside the container: {0}")]
-    Unreachable(String),
+    #[error("working directory {dir} is not inside the container's root ({detail})")]
+    Unreachable { dir: String, detail: String },
 }
 
 /// Runs the command in `found`'s namespaces and returns its exit code; `Err` only for failures
 /// before the fork (after it, the children print their own errors and exit 125).
 pub fn run(root: &ProcRoot, found: &Found, options: &EnterOptions) -> Result<i32, EnterError> {
+    if !root.is_own_pid_namespace() {
+        return Err(EnterError::ForeignProcRoot(root.path().display().to_string()));
+    }
     privileges::check().map_err(EnterError::Privileges)?;
     let pid = found.init.pid;
     let pidfd = pin(pid)?;
     let gone = |err: ProcError, wrap: fn(ProcError) -> EnterError| {
-        if err.is_vanished() { EnterError::Gone { pid } } else { wrap(err) }
+        if err.is_vanished() {
+            EnterError::Gone { pid }
+        } else if err.is_permission() {
+            // Capabilities in a user namespace other than the init's pass `check` but not ptrace
+            // access to the init (ptrace(2) "Ptrace access mode checking").
+            EnterError::Privileges(format!("{err}: run ctenter as root in the host's user namespace"))
+        } else {
+            wrap(err)
+        }
     };
 
     let target_ns = namespace::read_target(root, pid).map_err(|e| gone(e, EnterError::Namespaces))?;
     let own_ns = namespace::read_own().map_err(EnterError::Namespaces)?;
     let joins = namespace::plan(options.namespaces.as_deref(), &target_ns, &own_ns)?;
-    let environ = root.read(pid, "environ", ENVIRON_READ_LIMIT).map_err(|e| gone(e, EnterError::Environ))?;
+    let environ =
+        root.read(pid, "environ", ENVIRON_READ_LIMIT + 1).map_err(|e| gone(e, EnterError::Environ))?;
+    if environ.len() as u64 > ENVIRON_READ_LIMIT {
+        return Err(EnterError::EnvironTooLarge { pid, limit_mib: ENVIRON_READ_LIMIT >> 20 });
+    }
     let init_cwd = root.read_link(pid, "cwd").ok().map(OsString::from);
     // Everything above was read by pid: make sure it was still this container's init throughout.
     recheck_identity(root, found, pidfd.as_ref())?;
@@ -101,7 +124,7 @@ pub fn run(root: &ProcRoot, found: &Found, options: &EnterOptions) -> Result<i32
         Forked::Child => child::run_joiner(&plan, root, pidfd.as_ref().map(|fd| fd.as_fd()), ctenter),
         Forked::Parent(joiner) => {
             drop(pidfd);
-            Ok(supervise::supervise(Pid::from_raw(joiner)))
+            Ok(supervise::supervise(supervise::Supervised::Joiner(Pid::from_raw(joiner))))
         }
     }
 }

@@ -1,9 +1,9 @@
 //! The waiting side of a fork: forward signals to the child, return its status as an exit code.
 
 use nix::errno::Errno;
-use nix::sys::signal::{SigSet, SigmaskHow, Signal, kill};
+use nix::sys::signal::{SigSet, SigmaskHow, Signal, kill, killpg};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
-use nix::unistd::Pid;
+use nix::unistd::{Pid, getppid};
 
 use crate::exit;
 
@@ -33,10 +33,28 @@ pub fn restore_signals_for_exec() {
     crate::sys::default_sigpipe();
 }
 
-/// Waits for `child`, forwarding every signal in `FORWARDED` to it, and returns its exit code
+/// Who `supervise` forwards to, and what it watches.
+#[derive(Debug, Clone, Copy)]
+pub enum Supervised {
+    /// ctenter's joiner: a single process.
+    Joiner(Pid),
+    /// The command, which leads its own process group (it called setsid), forked by the joiner
+    /// of ctenter `ctenter`.
+    Command { command: Pid, ctenter: Pid },
+}
+
+/// Waits for the child, forwarding every signal in `FORWARDED` to it, and returns its exit code
 /// (128+N for death by signal N).
-pub fn supervise(child: Pid) -> i32 {
+///
+/// The joiner's death signal (PR_SET_PDEATHSIG) is SIGHUP, taken here like any other: when it
+/// finds ctenter gone it SIGKILLs the command's whole process group, so a `kill -9` of ctenter
+/// takes the command's children with it, not only the command (whose own death signal is SIGKILL).
+pub fn supervise(supervised: Supervised) -> i32 {
     let set = handled();
+    let child = match supervised {
+        Supervised::Joiner(pid) => pid,
+        Supervised::Command { command, .. } => command,
+    };
     loop {
         match set.wait() {
             Ok(Signal::SIGCHLD) => match waitpid(child, Some(WaitPidFlag::WNOHANG)) {
@@ -49,9 +67,22 @@ pub fn supervise(child: Pid) -> i32 {
                 Err(Errno::EINTR) => {}
                 Err(_) => return exit::FAILURE,
             },
-            Ok(signal) => {
-                let _ = kill(child, signal);
-            }
+            Ok(signal) => match supervised {
+                Supervised::Joiner(joiner) => {
+                    let _ = kill(joiner, signal);
+                }
+                Supervised::Command { command, ctenter } => {
+                    if getppid() != ctenter {
+                        let _ = killpg(command, Signal::SIGKILL);
+                        let _ = kill(command, Signal::SIGKILL);
+                        crate::sys::exit_now(exit::FAILURE);
+                    }
+                    // Before its setsid the command has no group of its own yet (ESRCH).
+                    if killpg(command, signal) == Err(Errno::ESRCH) {
+                        let _ = kill(command, signal);
+                    }
+                }
+            },
             Err(_) => {}
         }
     }

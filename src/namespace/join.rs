@@ -28,7 +28,7 @@ pub enum JoinError {
     Open { ns: &'static str, path: PathBuf, source: io::Error },
     #[error("namespace {ns} of pid {pid} changed while ctenter opened it (the container restarted)")]
     Changed { ns: &'static str, pid: u32 },
-    #[error("container init (pid {pid}) exited: the container is not running")]
+    #[error("container not running: its init (pid {pid}) exited")]
     TargetGone { pid: u32 },
     #[error("cannot join namespace {ns} of pid {pid}: {source}")]
     Join { ns: String, pid: u32, source: io::Error },

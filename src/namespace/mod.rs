@@ -69,34 +69,26 @@ pub type NsIds = Vec<(&'static NsKind, Option<NsId>)>;
 
 /// Reads the namespaces of `pid` under `root` (`ns/<name>`, what the process itself is in).
 pub fn read_target(root: &ProcRoot, pid: u32) -> Result<NsIds, ProcError> {
-    NAMESPACES
-        .iter()
-        .map(|kind| {
-            let path = root.process_file(pid, &format!("ns/{}", kind.name));
-            match std::fs::metadata(&path) {
-                Ok(meta) => Ok((kind, Some(NsId::from_metadata(&meta)))),
-                Err(err)
-                    if err.raw_os_error() == Some(libc::ENOENT) && root.process_file(pid, "ns").exists() =>
-                {
-                    Ok((kind, None))
-                }
-                Err(source) => Err(ProcError { path, pid: Some(pid), source }),
-            }
-        })
-        .collect()
+    read_ns(|name| root.process_file(pid, name), Some(pid))
 }
 
 /// Reads ctenter's own namespaces from the live /proc.
 pub fn read_own() -> Result<NsIds, ProcError> {
     let root = ProcRoot::live();
+    read_ns(|name| root.self_file(name), None)
+}
+
+fn read_ns(file: impl Fn(&str) -> std::path::PathBuf, pid: Option<u32>) -> Result<NsIds, ProcError> {
+    // A missing `ns/<name>` means the kernel lacks that kind only while the `ns` dir exists.
+    let kernel_lacks = |err: &std::io::Error| err.raw_os_error() == Some(libc::ENOENT) && file("ns").exists();
     NAMESPACES
         .iter()
         .map(|kind| {
-            let path = root.self_file(&format!("ns/{}", kind.name));
+            let path = file(&format!("ns/{}", kind.name));
             match std::fs::metadata(&path) {
                 Ok(meta) => Ok((kind, Some(NsId::from_metadata(&meta)))),
-                Err(err) if err.raw_os_error() == Some(libc::ENOENT) => Ok((kind, None)),
-                Err(source) => Err(ProcError { path, pid: None, source }),
+                Err(err) if kernel_lacks(&err) => Ok((kind, None)),
+                Err(source) => Err(ProcError { path, pid, source }),
             }
         })
         .collect()
@@ -106,6 +98,17 @@ pub fn read_own() -> Result<NsIds, ProcError> {
 pub enum PlanError {
     #[error("namespace {0}: not supported by this kernel (no /proc/<pid>/ns/{0})")]
     Unsupported(&'static str),
+    /// Every container runtime gives a container its own mount namespace; an init that shares
+    /// ours is `runc init` before it unshared (container starting) or not a container process at
+    /// all. Joining "what differs" would then join nothing and run the command on the host.
+    #[error(
+        "container not running: its init shares ctenter's mount namespace (the container is starting or stopping)"
+    )]
+    HostMountNamespace,
+    #[error(
+        "namespace user: the container shares ctenter's user namespace, which cannot be re-joined; nothing to join"
+    )]
+    NothingToJoin,
 }
 
 /// One namespace to join, with the identity the target has.
@@ -119,13 +122,19 @@ pub struct Join {
 ///
 /// Default (`requested` is `None`): every kind whose target namespace differs from ours; kinds the
 /// kernel lacks are skipped. Requested: each named kind, an error if the kernel lacks it. Our own
-/// user namespace is never re-joined: setns(2) fails with EINVAL on it.
+/// user namespace is never re-joined: setns(2) fails with EINVAL on it. A target in our own mount
+/// namespace is refused whatever was asked: it is not (yet, or any more) a container.
 pub fn plan(
     requested: Option<&[&'static NsKind]>,
     target: &NsIds,
     own: &NsIds,
 ) -> Result<Vec<Join>, PlanError> {
     let own_id = |kind: &NsKind| own.iter().find(|(k, _)| *k == kind).and_then(|(_, id)| *id);
+    let target_id = |kind: &NsKind| target.iter().find(|(k, _)| *k == kind).and_then(|(_, id)| *id);
+    let mnt = kind_by_name("mnt").expect("mnt is in the table");
+    if own_id(mnt).is_some() && target_id(mnt) == own_id(mnt) {
+        return Err(PlanError::HostMountNamespace);
+    }
     let mut joins = Vec::new();
     for (kind, target_id) in target {
         let wanted = requested.is_none_or(|set| set.contains(kind));
@@ -143,6 +152,9 @@ pub fn plan(
             continue;
         }
         joins.push(Join { kind, target: target_id });
+    }
+    if joins.is_empty() {
+        return Err(PlanError::NothingToJoin);
     }
     Ok(joins)
 }
@@ -178,12 +190,29 @@ mod tests {
     }
 
     #[test]
+    fn a_target_in_our_mount_namespace_is_refused() {
+        let runc_init = ids(OWN);
+        assert_eq!(plan(None, &runc_init, &ids(OWN)), Err(PlanError::HostMountNamespace));
+        let host_net = [kind_by_name("net").unwrap()];
+        assert_eq!(plan(Some(&host_net), &runc_init, &ids(OWN)), Err(PlanError::HostMountNamespace));
+        let only_net_differs = ids([Some(1), Some(2), Some(3), Some(4), Some(55), Some(6), Some(7), Some(8)]);
+        assert_eq!(plan(None, &only_net_differs, &ids(OWN)), Err(PlanError::HostMountNamespace));
+    }
+
+    #[test]
+    fn asking_only_for_our_own_user_namespace_joins_nothing_and_is_refused() {
+        let target = ids([Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), Some(77), Some(8)]);
+        let user = [kind_by_name("user").unwrap()];
+        assert_eq!(plan(Some(&user), &target, &ids(OWN)), Err(PlanError::NothingToJoin));
+    }
+
+    #[test]
     fn requested_kinds_are_joined_even_when_equal_except_our_user_namespace() {
-        let target = ids(OWN);
+        let target = ids([Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), Some(77), Some(8)]);
         let asked =
             [kind_by_name("mount").unwrap(), kind_by_name("user").unwrap(), kind_by_name("network").unwrap()];
         assert_eq!(names(&plan(Some(&asked), &target, &ids(OWN)).unwrap()), vec!["net", "mnt"]);
-        let other_user = ids([Some(91), Some(2), Some(3), Some(4), Some(5), Some(6), Some(7), Some(8)]);
+        let other_user = ids([Some(91), Some(2), Some(3), Some(4), Some(5), Some(6), Some(77), Some(8)]);
         assert_eq!(names(&plan(Some(&asked), &other_user, &ids(OWN)).unwrap()), vec!["user", "net", "mnt"]);
     }
 

@@ -6,12 +6,10 @@
 use std::sync::LazyLock;
 
 use regex::bytes::Regex;
-use serde::Serialize;
 
 use super::cgroup;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
     Docker,
 }

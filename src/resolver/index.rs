@@ -18,23 +18,30 @@ pub struct Container {
 #[derive(Debug, Default)]
 pub struct Index {
     containers: Vec<Container>,
-    by_id: HashMap<String, usize>,
+    /// Keyed by the IDs from the outermost container down to this one, not by the ID alone: a
+    /// container that creates `/docker/<own>/docker/<victim>` below itself gets a second entry
+    /// with the victim's ID (so a query for that ID is ambiguous), never a share of the victim.
+    by_lineage: HashMap<Vec<String>, usize>,
     /// Process directories listed in the proc root.
     pub processes_scanned: usize,
-    /// Processes whose cgroup file the caller may not read.
+    /// Processes whose cgroup file could not be read for a reason other than their exit.
     pub unreadable: usize,
+    /// The first of those errors, to show what went wrong.
+    pub first_unreadable: Option<crate::procroot::ProcError>,
 }
 
 impl Index {
     /// Records `pid` as a member of the innermost container of `chain` (outermost first).
     pub fn add(&mut self, pid: u32, chain: Vec<ContainerRef>) {
         let mut parent: Option<String> = None;
+        let mut lineage: Vec<String> = Vec::with_capacity(chain.len());
         let innermost = chain.len().saturating_sub(1);
         for (depth, found) in chain.into_iter().enumerate() {
-            let slot = match self.by_id.get(&found.id) {
+            lineage.push(found.id.clone());
+            let slot = match self.by_lineage.get(&lineage) {
                 Some(&slot) => slot,
                 None => {
-                    self.by_id.insert(found.id.clone(), self.containers.len());
+                    self.by_lineage.insert(lineage.clone(), self.containers.len());
                     self.containers.push(Container {
                         engine: found.engine,
                         id: found.id.clone(),
@@ -55,7 +62,40 @@ impl Index {
     /// Containers that have at least one process of their own, sorted by ID.
     pub fn into_containers(self) -> Vec<Container> {
         let mut containers: Vec<_> = self.containers.into_iter().filter(|c| !c.members.is_empty()).collect();
-        containers.sort_by(|a, b| a.id.cmp(&b.id));
+        containers.sort_by(|a, b| (&a.id, &a.parent).cmp(&(&b.id, &b.parent)));
         containers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolver::engines::classify;
+
+    const OUTER: &str = "1be257b8ff056e89a9997d548f2dbc2f3d55ff1bbc06fb1c59a79a7084785005";
+    const VICTIM: &str = "9ec39b91f3d70e1beff50a308f77067065ea6be0d91a3378375056cd4422cf3d";
+
+    #[test]
+    fn nested_members_go_to_the_innermost_level_and_link_their_parent() {
+        let mut index = Index::default();
+        index.add(10, classify(format!("0::/docker/{OUTER}\n").as_bytes()));
+        index.add(20, classify(format!("0::/docker/{OUTER}/docker/{VICTIM}\n").as_bytes()));
+        let containers = index.into_containers();
+        let summary: Vec<_> =
+            containers.iter().map(|c| (c.id.as_str(), c.parent.as_deref(), c.members.clone())).collect();
+        assert_eq!(summary, vec![(OUTER, None, vec![10]), (VICTIM, Some(OUTER), vec![20])]);
+    }
+
+    #[test]
+    fn a_container_cannot_join_another_by_naming_its_id_below_itself() {
+        let mut index = Index::default();
+        index.add(10, classify(format!("0::/docker/{VICTIM}\n").as_bytes()));
+        index.add(20, classify(format!("0::/docker/{OUTER}\n").as_bytes()));
+        index.add(30, classify(format!("0::/docker/{OUTER}/docker/{VICTIM}\n").as_bytes()));
+        let containers = index.into_containers();
+        let victims: Vec<_> = containers.iter().filter(|c| c.id == VICTIM).collect();
+        assert_eq!(victims.len(), 2);
+        assert_eq!((victims[0].parent.as_deref(), victims[0].members.as_slice()), (None, &[10][..]));
+        assert_eq!((victims[1].parent.as_deref(), victims[1].members.as_slice()), (Some(OUTER), &[30][..]));
     }
 }

@@ -31,7 +31,8 @@ pub enum ResolveError {
     #[error("container name or ID must not be empty")]
     EmptyQuery,
     #[error(
-        "no such container: {needle} ({containers} containers found among {processes} processes; see 'ctenter ls')"
+        "no such container: {needle} ({} found among {} processes; see 'ctenter ls')",
+        count(*containers, "container"), processes
     )]
     NotFound { needle: String, containers: usize, processes: usize },
     #[error("container {needle:?} is ambiguous: it matches {} containers:{}", candidates.len(), CandidateList(candidates))]
@@ -40,13 +41,27 @@ pub enum ResolveError {
     Gone { id: String },
 }
 
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 struct CandidateList<'a>(&'a [Found]);
 
 impl fmt::Display for CandidateList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for found in self.0 {
             let c = &found.container;
-            write!(f, "\n  {}  {}  pid {}  {}", c.id, c.engine.as_str(), found.init.pid, found.command)?;
+            write!(
+                f,
+                "\n  {}  {}  pid {}  {}",
+                c.id,
+                c.engine.as_str(),
+                found.init.pid,
+                printable(&found.command)
+            )?;
+            if let Some(parent) = &c.parent {
+                write!(f, "  (inside container {})", short_id(parent))?;
+            }
         }
         Ok(())
     }
@@ -58,15 +73,17 @@ pub struct Scan {
     pub containers: Vec<Container>,
     pub processes_scanned: usize,
     pub unreadable: usize,
+    pub first_unreadable: Option<ProcError>,
 }
 
 impl Scan {
     pub fn new(root: &ProcRoot) -> Result<Self, ResolveError> {
-        let index = scan::scan(root)?;
+        let mut index = scan::scan(root)?;
         Ok(Self {
             root: root.clone(),
             processes_scanned: index.processes_scanned,
             unreadable: index.unreadable,
+            first_unreadable: index.first_unreadable.take(),
             containers: index.into_containers(),
         })
     }
@@ -117,10 +134,29 @@ pub fn read_command(root: &ProcRoot, process: &ProcessInfo) -> String {
     args.join(" ")
 }
 
+/// A container's cmdline with its control characters escaped: written raw, a hostile one could
+/// drive the caller's terminal (escape sequences, fake newlines in `ls` or an error message).
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+        .collect()
+}
+
 /// The 12-character form `ls` shows, as docker does; names shorter than that stay whole.
 pub fn short_id(id: &str) -> &str {
     match id.char_indices().nth(12) {
         Some((end, _)) => &id[..end],
         None => id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_escapes_control_characters_only() {
+        assert_eq!(printable("sleep 10 é"), "sleep 10 é");
+        assert_eq!(printable("a\x1b[2Jb\nc\u{9b}"), "a\\u{1b}[2Jb\\nc\\u{9b}");
     }
 }

@@ -12,10 +12,10 @@ pub enum Match<'a> {
 /// An exact ID wins over prefixes (an LXC `web` beside `web2`); otherwise every container whose ID
 /// starts with `needle`. Hex IDs compare case-insensitively, names exactly.
 pub fn find<'a>(containers: &'a [Container], needle: &str) -> Match<'a> {
-    if let Some(exact) = containers.iter().find(|c| id_eq(&c.id, needle)) {
-        return Match::One(exact);
+    let mut found: Vec<_> = containers.iter().filter(|c| id_eq(&c.id, needle)).collect();
+    if found.is_empty() {
+        found = containers.iter().filter(|c| id_has_prefix(&c.id, needle)).collect();
     }
-    let mut found: Vec<_> = containers.iter().filter(|c| id_has_prefix(&c.id, needle)).collect();
     match found.len() {
         0 => Match::None,
         1 => Match::One(found.remove(0)),
@@ -79,6 +79,15 @@ mod tests {
         assert_eq!(ids(find(&cs, "web")), vec!["web"]);
         assert_eq!(ids(find(&cs, "WEB")), Vec::<&str>::new());
         assert_eq!(ids(find(&cs, "we")), vec!["web", "web2"]);
+    }
+
+    #[test]
+    fn one_id_at_two_places_is_ambiguous_even_when_exact() {
+        let mut impostor = container("3f2a00");
+        impostor.parent = Some("abcdef".into());
+        let cs = [container("3f2a00"), impostor];
+        assert_eq!(ids(find(&cs, "3f2a00")), vec!["3f2a00", "3f2a00"]);
+        assert_eq!(ids(find(&cs, "3f")), vec!["3f2a00", "3f2a00"]);
     }
 
     #[test]

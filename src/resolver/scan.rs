@@ -14,8 +14,9 @@ pub fn scan(root: &ProcRoot) -> Result<Index, ProcError> {
         match root.read_into(pid, "cgroup", CGROUP_READ_LIMIT, &mut buf) {
             Ok(()) => {}
             Err(err) if err.is_vanished() => continue,
-            Err(_) => {
+            Err(err) => {
                 index.unreadable += 1;
+                index.first_unreadable.get_or_insert(err);
                 continue;
             }
         }
