@@ -8,16 +8,8 @@ bash scripts/setup-docker.sh
 cargo build --release --quiet
 ctenter=./target/release/ctenter
 
-image=ctenter-busybox:demo
-if ! docker image inspect "$image" >/dev/null 2>&1; then
-  root=$(mktemp -d)
-  mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/root"
-  cp /bin/busybox "$root/bin/busybox"
-  for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"; done
-  echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
-  tar -C "$root" -c . | docker import - "$image" >/dev/null
-  rm -rf "$root"
-fi
+image=ctenter-busybox:test
+docker image inspect "$image" >/dev/null 2>&1 || scripts/busybox-rootfs.sh | docker import - "$image" >/dev/null
 
 id=$(docker run -d --hostname demo-box "$image" sleep 600)
 dockerd_pid=$(pgrep -x dockerd | head -n1)

@@ -20,7 +20,8 @@ pub fn run(config: &Config) -> anyhow::Result<i32> {
 fn scan(config: &Config) -> anyhow::Result<Scan> {
     let scan = Scan::new(&config.proc_root)?;
     if let Some(first) = &scan.first_unreadable {
-        let hint = if first.is_permission() { " (run as root)" } else { "" };
+        let hint =
+            if first.is_permission() && !nix::unistd::geteuid().is_root() { " (run as root)" } else { "" };
         eprintln!(
             "ctenter: warning: cannot read the cgroup of {} of {} processes under {} (first: {first}); \
              their containers are not shown{hint}",

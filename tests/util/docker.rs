@@ -36,7 +36,7 @@ pub fn docker(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-/// Builds the test image once per test binary: busybox-static and its applet links, imported.
+/// Imports the test image (scripts/busybox-rootfs.sh) once per test binary when it is missing.
 pub fn ensure_image() {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
@@ -44,34 +44,16 @@ pub fn ensure_image() {
         {
             return;
         }
-        let busybox =
-            ["/bin/busybox", "/usr/bin/busybox"].into_iter().find(|p| std::path::Path::new(p).exists());
-        let busybox = busybox.expect("busybox-static is not installed (apt-get install busybox-static)");
-        let root = tempfile::tempdir().expect("tempdir");
-        let bin = root.path().join("bin");
-        std::fs::create_dir_all(&bin).unwrap();
-        for dir in ["etc", "tmp", "root", "proc", "sys", "dev"] {
-            std::fs::create_dir_all(root.path().join(dir)).unwrap();
-        }
-        std::fs::copy(busybox, bin.join("busybox")).unwrap();
-        let applets = Command::new(busybox).arg("--list").output().expect("busybox --list");
-        for applet in String::from_utf8_lossy(&applets.stdout).lines() {
-            let _ = std::os::unix::fs::symlink("busybox", bin.join(applet));
-        }
-        std::fs::write(
-            root.path().join("etc/passwd"),
-            "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n",
-        )
-        .unwrap();
-        std::fs::write(root.path().join("etc/group"), "root:x:0:\nnogroup:x:65534:\n").unwrap();
-        let tar = Command::new("tar").arg("-C").arg(root.path()).args(["-c", "."]).output().expect("tar");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/busybox-rootfs.sh");
+        let rootfs = Command::new("bash").arg(script).output().expect("run scripts/busybox-rootfs.sh");
+        assert!(rootfs.status.success(), "busybox-rootfs.sh: {}", String::from_utf8_lossy(&rootfs.stderr));
         let mut import = Command::new("docker")
             .args(["import", "-", IMAGE])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("docker import");
-        std::io::Write::write_all(&mut import.stdin.take().unwrap(), &tar.stdout).unwrap();
+        std::io::Write::write_all(&mut import.stdin.take().unwrap(), &rootfs.stdout).unwrap();
         assert!(import.wait().unwrap().success(), "docker import failed");
     });
 }
