@@ -4,5 +4,6 @@
 mod util;
 
 mod cli;
+mod corpus;
 mod fixtures;
 mod live;
