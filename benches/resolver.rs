@@ -4,7 +4,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 use ctenter::procroot::ProcRoot;
-use ctenter::resolver::{Scan, engines};
+use ctenter::resolver::{Scan, scan};
 
 const ID: &str = "1be257b8ff056e89a9997d548f2dbc2f3d55ff1bbc06fb1c59a79a7084785005";
 
@@ -15,8 +15,9 @@ fn classify(c: &mut Criterion) {
     let mut group = c.benchmark_group("classify");
     for (name, content) in [("v1-docker", &v1_docker), ("v1-host", &v1_host), ("v2-systemd", &v2_systemd)] {
         group.throughput(Throughput::Elements(1));
-        group
-            .bench_function(name, |b| b.iter(|| engines::classify(std::hint::black_box(content.as_bytes()))));
+        group.bench_function(name, |b| {
+            b.iter(|| scan::classify_file(std::hint::black_box(content.as_bytes())))
+        });
     }
     group.finish();
 }

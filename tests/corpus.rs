@@ -1,7 +1,7 @@
 //! The resolver against published `/proc/<pid>/cgroup` files from many runtimes
 //! (`../shared/corpus/cgroup-cases-public.json`, read in place when present, never copied here).
 
-use ctenter::resolver::engines::classify;
+use ctenter::resolver::scan::classify_file;
 
 use crate::util::repo_path;
 
@@ -46,7 +46,7 @@ fn corpus_cases_give_the_expected_container_and_never_an_alternate() {
             (None, None) => continue,
         };
         checked += 1;
-        let innermost = classify(content.as_bytes()).pop();
+        let innermost = classify_file(content.as_bytes()).pop();
         let got_id = innermost.as_ref().map(|c| c.id.as_str());
         let want_id = case["expected_container_id"].as_str();
         let recoverable = case["id_recoverable_from_input"] == true;
@@ -56,7 +56,8 @@ fn corpus_cases_give_the_expected_container_and_never_an_alternate() {
 
         let id_ok = if recoverable { got_id == want_id } else { got_id.is_none() || got_id == want_id };
         if !id_ok || got_id.is_some_and(|id| alternates.contains(&id)) {
-            failures.push(format!("{name}: expected {want_id:?}, got {got_id:?} (alternates {alternates:?})"));
+            failures
+                .push(format!("{name}: expected {want_id:?}, got {got_id:?} (alternates {alternates:?})"));
             continue;
         }
         if let Some(found) = &innermost {
@@ -72,5 +73,10 @@ fn corpus_cases_give_the_expected_container_and_never_an_alternate() {
         }
     }
     assert!(checked >= 50, "only {checked} corpus cases had cgroup input");
-    assert!(failures.is_empty(), "{} of {checked} corpus cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} corpus cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

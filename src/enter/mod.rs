@@ -17,7 +17,7 @@ use nix::unistd::{Pid, getpid};
 use crate::namespace::join::{JoinError, JoinVia};
 use crate::namespace::{self, NsKind, PlanError};
 use crate::procroot::{ENVIRON_READ_LIMIT, ProcError, ProcRoot};
-use crate::resolver::{Found, ProcessInfo, engines};
+use crate::resolver::{Found, ProcessInfo, cgroup};
 use crate::sys::{self, Forked};
 use plan::{EnterPlan, PlanInputs};
 
@@ -150,8 +150,7 @@ fn recheck_identity(root: &ProcRoot, found: &Found, pidfd: Option<&OwnedFd>) -> 
     }
     let cgroup =
         root.read(pid, "cgroup", crate::procroot::CGROUP_READ_LIMIT).map_err(|_| EnterError::Gone { pid })?;
-    let chain = engines::classify(&cgroup);
-    if chain.last().map(|c| c.id.as_str()) != Some(found.container.id.as_str()) {
+    if !cgroup::file_is_within(&cgroup, &found.container.cgroup) {
         return Err(EnterError::Restarted { pid });
     }
     if let Some(pidfd) = pidfd {

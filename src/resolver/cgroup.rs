@@ -37,6 +37,13 @@ pub fn segments(path: &[u8]) -> impl Iterator<Item = (&[u8], usize)> {
     })
 }
 
+/// Whether any line of a cgroup file puts the process at or below `cgroup`.
+pub fn file_is_within(content: &[u8], cgroup: &str) -> bool {
+    lines(content).any(|line| {
+        line.path.strip_prefix(cgroup.as_bytes()).is_some_and(|rest| rest.is_empty() || rest[0] == b'/')
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +63,14 @@ mod tests {
             b"garbage\n\n12:cpu\nx:cpu:/nope\n3:cpu,cpuacct:relative\n4:memory:/docker/x\n\xff\xfe:\x00:/\n";
         let parsed: Vec<_> = lines(content).map(|l| l.path).collect();
         assert_eq!(parsed, vec![&b"/docker/x"[..]]);
+    }
+
+    #[test]
+    fn within_means_at_or_below_on_any_line() {
+        assert!(file_is_within(b"4:memory:/docker/abc\n0::/\n", "/docker/abc"));
+        assert!(file_is_within(b"0::/docker/abc/sub\n", "/docker/abc"));
+        assert!(!file_is_within(b"0::/docker/abcd\n", "/docker/abc"));
+        assert!(!file_is_within(b"0::/\n", "/docker/abc"));
     }
 
     #[test]

@@ -177,28 +177,6 @@ fn unescape_unit_name(name: &[u8]) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The container chain a process's whole cgroup file names.
-///
-/// On hybrid hosts the v1 lines and the `0::` line can disagree (one says `/`, the other names the
-/// container); any line that names a container counts, and the deepest chain wins, first line
-/// first on a tie.
-pub fn classify(content: &[u8]) -> Vec<ContainerRef> {
-    let mut best: Vec<ContainerRef> = Vec::new();
-    let mut last_path: &[u8] = b"";
-    for line in cgroup::lines(content) {
-        // v1 files repeat one path on every hierarchy: classify each distinct path once.
-        if line.path == last_path || line.path == b"/" {
-            continue;
-        }
-        last_path = line.path;
-        let chain = classify_path(line.path);
-        if chain.len() > best.len() {
-            best = chain;
-        }
-    }
-    best
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,7 +185,7 @@ mod tests {
     const B: &str = "9ec39b91f3d70e1beff50a308f77067065ea6be0d91a3378375056cd4422cf3d";
 
     fn found(path: &str) -> Vec<(&'static str, String)> {
-        classify(format!("0::{path}\n").as_bytes()).into_iter().map(|c| (c.engine.as_str(), c.id)).collect()
+        classify_path(path.as_bytes()).into_iter().map(|c| (c.engine.as_str(), c.id)).collect()
     }
 
     fn one(engine: &'static str, id: &str) -> Vec<(&'static str, String)> {
@@ -223,7 +201,7 @@ mod tests {
         assert_eq!(found(&format!("/ecs/5a0d5ceddf6c44c1928d367a58b0e5ef/{A}")), one("docker", A));
         let rootless = format!("/user.slice/user-1000.slice/user@1000.service/app.slice/docker-{A}.scope");
         assert_eq!(found(&rootless), one("docker", A));
-        let chain = classify(format!("0::/system.slice/docker-{A}.scope\n").as_bytes());
+        let chain = classify_path(format!("/system.slice/docker-{A}.scope").as_bytes());
         assert_eq!(chain[0].cgroup, format!("/system.slice/docker-{A}.scope"));
     }
 
@@ -279,7 +257,7 @@ mod tests {
 
     #[test]
     fn nesting_gives_every_level_outermost_first() {
-        let chain = classify(format!("0::/docker/{A}/docker/{B}\n").as_bytes());
+        let chain = classify_path(format!("/docker/{A}/docker/{B}").as_bytes());
         assert_eq!(chain.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), vec![A, B]);
         assert_eq!(chain[0].cgroup, format!("/docker/{A}"));
         assert_eq!(chain[1].cgroup, format!("/docker/{A}/docker/{B}"));
@@ -293,19 +271,6 @@ mod tests {
         assert_eq!(found(&format!("/../../system.slice/docker-{A}.scope")), one("docker", A));
         assert!(found("/../../init.scope").is_empty());
         assert!(found("/../..").is_empty());
-    }
-
-    #[test]
-    fn hybrid_lines_that_disagree_still_name_the_container() {
-        let ids =
-            |content: String| classify(content.as_bytes()).into_iter().map(|c| c.id).collect::<Vec<_>>();
-        assert_eq!(ids(format!("4:memory:/docker/{A}\n0::/\n")), vec![A]);
-        assert_eq!(
-            ids(format!(
-                "4:memory:/\n1:name=systemd:/system.slice/docker-{A}.scope\n0::/system.slice/docker-{A}.scope\n"
-            )),
-            vec![A]
-        );
     }
 
     #[test]
@@ -326,31 +291,5 @@ mod tests {
         assert!(found(&format!("/docker/{A}1")).is_empty(), "65 hex chars is not an ID");
         assert!(found(&format!("/docker/{}", A.to_uppercase())).is_empty());
         assert!(found(&format!("/system.slice/docker-{A}.scopex")).is_empty());
-    }
-}
-
-#[cfg(test)]
-mod properties {
-    use proptest::prelude::*;
-
-    use super::*;
-
-    proptest! {
-        /// Arbitrary bytes never panic, and whatever is found has an ID and its own cgroup path.
-        #[test]
-        fn classify_never_panics_on_arbitrary_bytes(content in proptest::collection::vec(any::<u8>(), 0..2048)) {
-            for found in classify(&content) {
-                prop_assert!(!found.id.is_empty());
-                prop_assert!(found.cgroup.starts_with('/'));
-            }
-        }
-
-        /// Cgroup-shaped noise around a real container path still finds exactly that container.
-        #[test]
-        fn a_container_line_survives_noise(noise in "[ -~\n]{0,300}", id in "[0-9a-f]{64}") {
-            let content = format!("{noise}\n4:memory:/docker/{id}\n{noise}");
-            let chain = classify(content.as_bytes());
-            prop_assert!(chain.iter().any(|c| c.id == id));
-        }
     }
 }

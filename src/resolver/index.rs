@@ -70,7 +70,7 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolver::engines::classify;
+    use crate::resolver::scan::classify_file as classify;
 
     const OUTER: &str = "1be257b8ff056e89a9997d548f2dbc2f3d55ff1bbc06fb1c59a79a7084785005";
     const VICTIM: &str = "9ec39b91f3d70e1beff50a308f77067065ea6be0d91a3378375056cd4422cf3d";

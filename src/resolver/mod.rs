@@ -6,6 +6,7 @@ pub mod index;
 pub mod init;
 pub mod query;
 pub mod scan;
+pub mod supervisor;
 
 use std::fmt;
 
@@ -119,7 +120,14 @@ impl Scan {
             container.members.iter().filter_map(|&pid| ProcessInfo::read(&self.root, pid)).collect();
         let init = init::choose_init(&members)?.clone();
         let command = read_command(&self.root, &init);
-        Some(Found { container: container.clone(), init, command })
+        let mut container = container.clone();
+        // The supervisor parenting the init says which runtime made a path that doesn't.
+        let parent_cmdline =
+            init.ppid.and_then(|ppid| self.root.read_optional(ppid, "cmdline", SMALL_READ_LIMIT));
+        if let Some(supervisor) = parent_cmdline.as_deref().and_then(supervisor::parse) {
+            container.engine = supervisor.refine(container.engine);
+        }
+        Some(Found { container, init, command })
     }
 }
 
