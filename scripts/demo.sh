@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup-docker.sh
+bash scripts/setup.sh
 cargo build --release --quiet
 ctenter=./target/release/ctenter
 

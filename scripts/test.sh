@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup-docker.sh
+bash scripts/setup.sh
 # Whatever happens, never leave dockerd frozen (tests/frozen_dockerd.rs stops it with SIGSTOP).
 trap 'for pid in $(pgrep -x dockerd || true); do kill -CONT "$pid" 2>/dev/null || true; done' EXIT
 

@@ -7,3 +7,4 @@ mod cli;
 mod corpus;
 mod fixtures;
 mod live;
+mod runtimes;

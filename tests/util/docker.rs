@@ -83,9 +83,14 @@ impl TestContainer {
         docker(&["inspect", "-f", "{{.State.Pid}}", &self.id]).parse().expect("pid")
     }
 
-    /// The shortest prefix of at least `min` characters that no other container shares.
+    /// The shortest prefix of at least `min` characters that no other container shares (Docker's
+    /// or Podman's, whose hex IDs share the namespace of prefixes).
     pub fn unique_prefix(&self, min: usize) -> String {
-        let all = docker(&["ps", "-aq", "--no-trunc"]);
+        let mut all = docker(&["ps", "-aq", "--no-trunc"]);
+        if let Ok(podman) = Command::new("podman").args(["ps", "-aq", "--no-trunc"]).output() {
+            all.push('\n');
+            all.push_str(&String::from_utf8_lossy(&podman.stdout));
+        }
         (min..=self.id.len())
             .map(|n| &self.id[..n])
             .find(|prefix| all.lines().filter(|id| id.starts_with(prefix)).count() == 1)

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod docker;
+pub mod runtimes;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs what the live tests need (docker.io, busybox-static, util-linux's setpriv, procps's
-# pgrep) when missing, and starts dockerd in the background when `docker info` fails, then waits.
-# Idempotent; needs root. Used by .ci/run, scripts/test.sh and scripts/demo.sh.
+# Installs what the live tests need when missing: docker.io (with containerd's ctr), podman, lxc,
+# busybox-static, util-linux's setpriv, procps's pgrep. Starts dockerd in the background when
+# `docker info` fails, then waits. Idempotent; needs root. Used by scripts/test.sh (so .ci/run)
+# and scripts/demo.sh.
 set -euo pipefail
 
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
+command -v ctr >/dev/null || need+=(containerd)
+command -v podman >/dev/null || need+=(podman)
+command -v lxc-create >/dev/null || need+=(lxc)
 [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || need+=(busybox-static)
 command -v setpriv >/dev/null || need+=(util-linux)
 command -v file >/dev/null || need+=(file)
