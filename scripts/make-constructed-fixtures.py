@@ -48,9 +48,29 @@ def proc(pid, comm, ppid, start, nspid, cgroup, cmdline):
     return {"cgroup": cgroup, "stat": stat(pid, comm, ppid, start), "status": status(pid, comm, ppid, nspid),
             "cmdline": b"\0".join(a.encode() for a in cmdline) + b"\0"}
 
-def container(id_, pid, processes, cgroup, command, parent=None):
-    return {"id": id_, "engine": "docker", "name": None, "pid": pid, "processes": processes,
+def container(id_, pid, processes, cgroup, command, parent=None, engine="docker"):
+    return {"id": id_, "engine": engine, "name": None, "pid": pid, "processes": processes,
             "cgroup": cgroup, "parent": parent, "command": command}
+
+def uid(seed):
+    h = cid(seed)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+SHIM = "/usr/bin/containerd-shim-runc-v2"
+
+def shim(namespace, id_):
+    return [SHIM, "-namespace", namespace, "-id", id_, "-address", "/run/containerd/containerd.sock"]
+
+def conmon(id_, name):
+    return ["/usr/bin/conmon", "--api-version", "1", "-c", id_, "-u", id_, "-r", "/usr/bin/runc", "-n", name]
+
+def by_id(*containers):
+    return sorted(containers, key=lambda c: (c["id"], c["parent"] or ""))
+
+CONSTRUCTED = """Constructed by `scripts/make-constructed-fixtures.py`: this machine (no systemd, one cgroup
+mode, no Kubernetes) can't run it. The file formats follow proc(5); the cgroup paths follow the
+runtime's documented naming and the published files in `../shared/corpus`; IDs are synthetic.
+expected.json is the truth the script constructs, not ctenter's output."""
 
 def systemd_case(name, mode):
     # Both IDs start with 3f2a, so that prefix is ambiguous (tests/cli.rs).
@@ -144,7 +164,239 @@ its command shown lossily (`ls` escapes control characters in its table; JSON ke
 """
     write_case(name, readme, procs, expected)
 
+def podman_systemd():
+    name = "podman-systemd-v2"
+    a, b = cid(name + "-a"), cid(name + "-b")
+    user = "/user.slice/user-1000.slice/user@1000.service/user.slice"
+    procs = {
+        1: proc(1, "systemd", 0, 5, [1], v2("/init.scope"), ["/sbin/init"]),
+        # Rootful, systemd manager: conmon in its own scope, the container in libpod-<id>.scope,
+        # here with the optional `/container` child.
+        800: proc(800, "conmon", 1, 3000, [800], v2(f"/machine.slice/libpod-conmon-{a}.scope"), conmon(a, "web")),
+        810: proc(810, "nginx", 800, 3010, [810, 1], v2(f"/machine.slice/libpod-{a}.scope/container"), ["nginx", "-g", "daemon off;"]),
+        # Rootless: everything below the user's service manager; `podman-<pid>.scope` is the CLI.
+        900: proc(900, "podman", 1, 3500, [900], v2(f"{user}/podman-900.scope"), ["podman", "run", "-d", "alpine", "sleep", "1d"]),
+        910: proc(910, "conmon", 1, 3600, [910], v2(f"{user}/libpod-conmon-{b}.scope"), conmon(b, "job")),
+        920: proc(920, "sleep", 910, 3610, [920, 1], v2(f"{user}/libpod-{b}.scope"), ["sleep", "1d"]),
+    }
+    expected = by_id(
+        container(a, 810, 1, f"/machine.slice/libpod-{a}.scope", "nginx -g daemon off;", engine="podman"),
+        container(b, 920, 1, f"{user}/libpod-{b}.scope", "sleep 1d", engine="podman"),
+    )
+    write_case(name, f"""# {name}
+
+Podman on a cgroup v2 host with systemd: rootful (`machine.slice/libpod-<id>.scope/container`)
+and rootless (`user@1000.service/user.slice/libpod-<id>.scope`). The `libpod-conmon-<id>.scope`
+processes and the `podman-<pid>.scope` CLI are not containers.
+
+{CONSTRUCTED}
+""", procs, expected)
+
+def kubernetes_systemd():
+    name = "kubernetes-systemd-v2"
+    sandbox, app, crio_app, dockershim, guaranteed = (cid(name + x) for x in ("-sandbox", "-app", "-crio", "-docker", "-guaranteed"))
+    pod1, pod2, pod3, pod4 = (uid(name + x) for x in ("-pod1", "-pod2", "-pod3", "-pod4"))
+    slice_ = lambda qos, pod: f"/kubepods.slice/kubepods-{qos}.slice/kubepods-{qos}-pod{pod.replace('-', '_')}.slice"
+    p1, p2, p3 = slice_("besteffort", pod1), slice_("burstable", pod2), slice_("besteffort", pod3)
+    p4 = f"/kubepods.slice/kubepods-pod{pod4.replace('-', '_')}.slice"
+    procs = {
+        1: proc(1, "systemd", 0, 5, [1], v2("/init.scope"), ["/sbin/init"]),
+        500: proc(500, "kubelet", 1, 600, [500], v2("/system.slice/kubelet.service"), ["/usr/bin/kubelet"]),
+        # containerd's CRI: one shim per pod, named after the sandbox; the pause and the app
+        # containers are both its children.
+        1000: proc(1000, "containerd-shim", 1, 2000, [1000], v2("/system.slice/containerd.service"), shim("k8s.io", sandbox)),
+        1010: proc(1010, "pause", 1000, 2010, [1010, 1], v2(f"{p1}/cri-containerd-{sandbox}.scope"), ["/pause"]),
+        1020: proc(1020, "app", 1000, 2020, [1020, 1], v2(f"{p1}/cri-containerd-{app}.scope"), ["/app", "--serve"]),
+        # CRI-O: conmon in crio-conmon-<id>.scope, the container in crio-<id>.scope (`/container` child).
+        2000: proc(2000, "conmon", 1, 3000, [2000], v2(f"{p2}/crio-conmon-{crio_app}.scope"), conmon(crio_app, f"k8s_app_web-0_default_{pod2}_0")),
+        2010: proc(2010, "web", 2000, 3010, [2010, 1], v2(f"{p2}/crio-{crio_app}.scope/container"), ["/web"]),
+        # dockershim: docker-<id>.scope in the pod slice.
+        3000: proc(3000, "containerd-shim", 1, 4000, [3000], v2("/system.slice/containerd.service"), shim("moby", dockershim)),
+        3010: proc(3010, "redis", 3000, 4010, [3010, 1], v2(f"{p3}/docker-{dockershim}.scope"), ["redis-server"]),
+        # A guaranteed pod has no QoS slice.
+        4000: proc(4000, "containerd-shim", 1, 5000, [4000], v2("/system.slice/containerd.service"), shim("k8s.io", guaranteed)),
+        4010: proc(4010, "db", 4000, 5010, [4010, 1], v2(f"{p4}/cri-containerd-{guaranteed}.scope"), ["/db"]),
+    }
+    expected = by_id(
+        container(sandbox, 1010, 1, f"{p1}/cri-containerd-{sandbox}.scope", "/pause", engine="containerd"),
+        container(app, 1020, 1, f"{p1}/cri-containerd-{app}.scope", "/app --serve", engine="containerd"),
+        container(crio_app, 2010, 1, f"{p2}/crio-{crio_app}.scope", "/web", engine="cri-o"),
+        container(dockershim, 3010, 1, f"{p3}/docker-{dockershim}.scope", "redis-server"),
+        container(guaranteed, 4010, 1, f"{p4}/cri-containerd-{guaranteed}.scope", "/db", engine="containerd"),
+    )
+    write_case(name, f"""# {name}
+
+Kubernetes with the kubelet's systemd cgroup driver on cgroup v2: containerd
+(`cri-containerd-<id>.scope`, one `k8s.io` shim per pod named after its sandbox), CRI-O
+(`crio-<id>.scope/container`, conmon in `crio-conmon-<id>.scope`), dockershim
+(`docker-<id>.scope`) and a guaranteed pod without a QoS slice. Pod slices and UIDs are never
+containers.
+
+{CONSTRUCTED}
+""", procs, expected)
+
+def kubernetes_cgroupfs():
+    name = "kubernetes-cgroupfs-hybrid"
+    cd_app, crio_app, unknown, colon = (cid(name + x) for x in ("-containerd", "-crio", "-unknown", "-colon"))
+    pod1, pod2, pod3, pod4 = (uid(name + x) for x in ("-pod1", "-pod2", "-pod3", "-pod4"))
+    static_pod = cid(name + "-static")[:32]
+    same = lambda p: hybrid(p, p, "/")
+    colon_path = f"/system.slice/containerd.service/kubepods-besteffort-pod{pod4.replace('-', '_')}.slice:cri-containerd:{colon}"
+    procs = {
+        1: proc(1, "systemd", 0, 5, [1], same("/init.scope"), ["/sbin/init"]),
+        1000: proc(1000, "containerd-shim", 1, 2000, [1000], same("/system.slice/containerd.service"), shim("k8s.io", cd_app)),
+        1010: proc(1010, "app", 1000, 2010, [1010, 1], same(f"/kubepods/besteffort/pod{pod1}/{cd_app}"), ["/app"]),
+        2000: proc(2000, "conmon", 1, 3000, [2000], same("/system.slice/crio.service"), conmon(crio_app, f"k8s_web_web-0_default_{pod2}_0")),
+        2010: proc(2010, "web", 2000, 3010, [2010, 1], same(f"/kubepods/pod{pod2}/{crio_app}"), ["/web"]),
+        # No supervisor this side of the capture: the runtime stays `kubernetes`. A static pod's
+        # UID is 32 hex without dashes; it is still a pod, not a container.
+        3010: proc(3010, "etcd", 2990, 4010, [3010, 1], same(f"/kubepods/burstable/pod{static_pod}/{unknown}"), ["etcd"]),
+        # containerd's colon form below its own service (cgroup v1 with the systemd driver).
+        4000: proc(4000, "containerd-shim", 1, 5000, [4000], same("/system.slice/containerd.service"), shim("k8s.io", colon)),
+        4010: proc(4010, "api", 4000, 5010, [4010, 1], same(colon_path), ["/api"]),
+    }
+    expected = by_id(
+        container(cd_app, 1010, 1, f"/kubepods/besteffort/pod{pod1}/{cd_app}", "/app", engine="containerd"),
+        container(crio_app, 2010, 1, f"/kubepods/pod{pod2}/{crio_app}", "/web", engine="cri-o"),
+        container(unknown, 3010, 1, f"/kubepods/burstable/pod{static_pod}/{unknown}", "etcd", engine="kubernetes"),
+        container(colon, 4010, 1, colon_path, "/api", engine="containerd"),
+    )
+    write_case(name, f"""# {name}
+
+Kubernetes with the kubelet's cgroupfs driver on a v1+v2 hybrid host: `/kubepods[/<qos>]/pod<uid>/<id>`
+paths don't say which runtime, so the supervisor parenting each init does (a `k8s.io` shim:
+containerd; conmon: CRI-O); with no supervisor in sight the engine stays `kubernetes`. Also the
+`<pod slice>:cri-containerd:<id>` colon form and a static pod whose UID is 32 hex characters.
+
+{CONSTRUCTED}
+""", procs, expected)
+
+def lxc_nspawn_ecs():
+    name = "lxc-nspawn-ecs-v2"
+    task = cid(name + "-task")[:32]
+    fargate = f"{task}-{3421442466}"
+    ecs_docker = cid(name + "-ecs-docker")
+    procs = {
+        1: proc(1, "systemd", 0, 5, [1], v2("/init.scope"), ["/sbin/init"]),
+        # LXC 4+: the monitor in lxc.monitor.<name>, the container in lxc.payload.<name>, with
+        # systemd running inside it.
+        700: proc(700, "lxc-start", 1, 900, [700], v2("/lxc.monitor.web"), ["[lxc monitor] /var/lib/lxc web"]),
+        710: proc(710, "systemd", 700, 910, [710, 1], v2("/lxc.payload.web/init.scope"), ["/sbin/init"]),
+        720: proc(720, "sshd", 710, 990, [720, 40], v2("/lxc.payload.web/system.slice/ssh.service"), ["sshd: /usr/sbin/sshd -D"]),
+        # systemd-nspawn: the machine name is unescaped (`\x2d` is `-`); nspawn itself sits in
+        # the scope's `supervisor` child and is not the init.
+        800: proc(800, "systemd-nspawn", 1, 1900, [800], v2("/machine.slice/machine-build\\x2dbox.scope/supervisor"), ["systemd-nspawn", "-bD", "/var/lib/machines/build-box"]),
+        810: proc(810, "systemd", 800, 1910, [810, 1], v2("/machine.slice/machine-build\\x2dbox.scope/payload/init.scope"), ["/usr/lib/systemd/systemd"]),
+        # ECS: Fargate-style `<32 hex>-<digits>` IDs and Docker's 64-hex ones below /ecs/<task>.
+        900: proc(900, "containerd-shim", 1, 2900, [900], v2("/system.slice/containerd.service"), shim("moby", ecs_docker)),
+        910: proc(910, "agent", 900, 2910, [910, 1], v2(f"/ecs/{task}/{ecs_docker}"), ["/agent"]),
+        920: proc(920, "java", 1, 2920, [920, 1], v2(f"/ecs/{task}/{fargate}"), ["java", "-jar", "app.jar"]),
+    }
+    expected = by_id(
+        container("web", 710, 2, "/lxc.payload.web", "/sbin/init", engine="lxc"),
+        container("build-box", 810, 2, "/machine.slice/machine-build\\x2dbox.scope", "/usr/lib/systemd/systemd", engine="systemd-nspawn"),
+        container(ecs_docker, 910, 1, f"/ecs/{task}/{ecs_docker}", "/agent"),
+        container(fargate, 920, 1, f"/ecs/{task}/{fargate}", "java -jar app.jar", engine="ecs"),
+    )
+    write_case(name, f"""# {name}
+
+LXC 4+ (`lxc.payload.<name>` with systemd inside; its `lxc.monitor.<name>` is not a container),
+systemd-nspawn (`machine.slice/machine-<escaped name>.scope` with `payload` and `supervisor`
+children; the name's `\\x2d` is `-`), and ECS task containers below `/ecs/<task>/`, both
+Fargate-style `<32 hex>-<digits>` and Docker's 64-hex IDs.
+
+{CONSTRUCTED}
+""", procs, expected)
+
+def kind_node():
+    name = "kind-node-nested-v2"
+    node, pod_container = cid(name + "-node"), cid(name + "-inner")
+    pod = uid(name + "-pod")
+    scope = f"/system.slice/docker-{node}.scope"
+    pod_slice = f"{scope}/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod{pod.replace('-', '_')}.slice"
+    inner = f"{pod_slice}/cri-containerd-{pod_container}.scope"
+    procs = {
+        1: proc(1, "systemd", 0, 5, [1], v2("/init.scope"), ["/sbin/init"]),
+        500: proc(500, "containerd-shim", 1, 1000, [500], v2("/system.slice/containerd.service"), shim("moby", node)),
+        # The kind node: a Docker container running systemd, containerd and kubelet.
+        510: proc(510, "systemd", 500, 1010, [510, 1], v2(f"{scope}/init.scope"), ["/sbin/init"]),
+        520: proc(520, "containerd", 510, 1100, [520, 80], v2(f"{scope}/system.slice/containerd.service"), ["/usr/local/bin/containerd"]),
+        530: proc(530, "containerd-shim", 510, 1200, [530, 90], v2(f"{scope}/system.slice/containerd.service"), shim("k8s.io", pod_container)),
+        # A pod container inside the node: pid 1 of a pid namespace nested two deep.
+        540: proc(540, "coredns", 530, 1210, [540, 95, 1], v2(inner), ["/coredns", "-conf", "/etc/coredns/Corefile"]),
+    }
+    expected = by_id(
+        container(node, 510, 3, scope, "/sbin/init"),
+        container(pod_container, 540, 1, inner, "/coredns -conf /etc/coredns/Corefile", parent=node, engine="containerd"),
+    )
+    write_case(name, f"""# {name}
+
+A kind/k3d-style node: a Docker container (`docker-<node>.scope`) running systemd, containerd
+and Kubernetes pods (`kubelet-kubepods-...slice/cri-containerd-<id>.scope`). Both levels are
+containers, each process belongs to the innermost one, the pod container's `parent` is the node,
+and the node's init is its systemd, not a process of the pod.
+
+{CONSTRUCTED}
+""", procs, expected)
+
+def cgroupns_relative():
+    name = "cgroupns-relative-v2"
+    a, b = cid(name + "-a"), cid(name + "-b")
+    procs = {
+        1: proc(1, "systemd", 0, 5, [1], v2("/../../init.scope"), ["/sbin/init"]),
+        600: proc(600, "dockerd", 1, 700, [600], v2("/../../system.slice/docker.service"), ["/usr/bin/dockerd"]),
+        1000: proc(1000, "containerd-shim", 1, 2000, [1000], v2("/../../system.slice/containerd.service"), shim("moby", a)),
+        1010: proc(1010, "nginx", 1000, 2010, [1010, 1], v2(f"/../docker-{a}.scope"), ["nginx"]),
+        # ctenter itself, in the privileged debug container whose cgroup namespace is its own.
+        2010: proc(2010, "ctenter", 2000, 3010, [2010, 1], v2("/"), ["ctenter", "ls"]),
+        3010: proc(3010, "redis-server", 3000, 4010, [3010, 1], v2(f"/../../kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod{uid(name).replace('-', '_')}.slice/docker-{b}.scope"), ["redis-server"]),
+    }
+    expected = by_id(
+        container(a, 1010, 1, f"/../docker-{a}.scope", "nginx"),
+        container(b, 3010, 1, f"/../../kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod{uid(name).replace('-', '_')}.slice/docker-{b}.scope", "redis-server"),
+    )
+    write_case(name, f"""# {name}
+
+What ctenter sees from inside a privileged container that shares the host's pid namespace but has
+its own cgroup namespace (`kubectl debug node`, DaemonSets): every path is relative to that
+namespace's root and may climb out of it with `/..`. Containers are still named by their own
+segment; the debug container's own `/` is not one.
+
+{CONSTRUCTED}
+""", procs, expected)
+
+def docker_rootless_and_host():
+    name = "docker-rootless-and-host-v2"
+    a = cid(name + "-a")
+    user = "/user.slice/user-1000.slice/user@1000.service"
+    procs = {
+        1: proc(1, "systemd", 0, 5, [1], v2("/init.scope"), ["/sbin/init"]),
+        400: proc(400, "sshd", 1, 500, [400], v2("/system.slice/ssh.service"), ["sshd: /usr/sbin/sshd -D"]),
+        410: proc(410, "bash", 400, 510, [410], v2("/user.slice/user-1000.slice/session-3.scope"), ["-bash"]),
+        420: proc(420, "sleep", 1, 520, [420], v2("/system.slice/run-ra2ddf9594bbf4a1986439b594f89eb0f.scope"), ["sleep", "60"]),
+        430: proc(430, "dockerd", 1, 530, [430], v2(f"{user}/docker.service"), ["dockerd-rootless.sh"]),
+        440: proc(440, "containerd-shim", 430, 540, [440], v2(f"{user}/docker.service"), shim("moby", a)),
+        450: proc(450, "node", 440, 550, [450, 1], v2(f"{user}/user.slice/docker-{a}.scope"), ["node", "server.js"]),
+        460: proc(460, "getty", 1, 560, [460], v2("/system.slice/system-serial\\x2dgetty.slice/serial-getty@ttyS0.service"), ["/sbin/agetty", "ttyS0"]),
+    }
+    expected = [container(a, 450, 1, f"{user}/user.slice/docker-{a}.scope", "node server.js")]
+    write_case(name, f"""# {name}
+
+Rootless Docker (`user@1000.service/.../docker-<id>.scope`) among host processes that are not
+containers: a login session, sshd, a `run-r<hex>.scope` transient unit, an escaped getty slice and
+the rootless `docker.service` itself.
+
+{CONSTRUCTED}
+""", procs, expected)
+
 systemd_case("docker-systemd-v2", "v2")
 systemd_case("docker-systemd-hybrid", "hybrid")
 hybrid_disagreement()
 malformed()
+podman_systemd()
+kubernetes_systemd()
+kubernetes_cgroupfs()
+lxc_nspawn_ecs()
+kind_node()
+cgroupns_relative()
+docker_rootless_and_host()

@@ -30,6 +30,26 @@ pub enum CliCommand {
     Pid(PidArgs),
     /// Run a command (default: the container's login shell) inside a container's namespaces.
     Enter(EnterArgs),
+    /// Copy the /proc files that decide how containers resolve into a fixture directory, for a
+    /// bug report or a test case (cgroup, stat, status, cmdline; never environ).
+    Capture(CaptureArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CaptureArgs {
+    /// Containers to capture (ID or unique prefix); see --all.
+    #[arg(value_name = "CONTAINER", required_unless_present = "all", conflicts_with = "all")]
+    pub containers: Vec<String>,
+    /// Capture every container found.
+    #[arg(long)]
+    pub all: bool,
+    /// Directory to create (must not exist, or be empty).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Replace command lines with the kernel's short process names (supervisors' are kept: they
+    /// hold only IDs and paths, and the resolver needs them).
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Debug, Args)]
@@ -47,7 +67,7 @@ pub struct LsArgs {
 
 #[derive(Debug, Args)]
 pub struct PidArgs {
-    /// Full ID or unique ID prefix (case-insensitive).
+    /// Full ID or unique ID prefix (hex IDs case-insensitive; LXC and ctr IDs are names).
     #[arg(value_name = "CONTAINER")]
     pub container: String,
 }
@@ -71,7 +91,7 @@ pub struct EnterArgs {
     #[arg(long, value_enum, default_value_t = JoinViaArg::Auto, hide = true)]
     pub join_via: JoinViaArg,
 
-    /// Full ID or unique ID prefix (case-insensitive).
+    /// Full ID or unique ID prefix (hex IDs case-insensitive; LXC and ctr IDs are names).
     #[arg(value_name = "CONTAINER")]
     pub container: String,
 

@@ -3,6 +3,7 @@
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
+use crate::capture::CaptureOptions;
 use crate::cli::{Cli, CliCommand, JoinViaArg};
 use crate::enter::{EnterOptions, env};
 use crate::namespace::{self, NsKind, join::JoinVia};
@@ -19,6 +20,7 @@ pub enum Command {
     Ls(LsOptions),
     Pid { container: String },
     Enter(EnterOptions),
+    Capture(CaptureOptions),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,11 @@ pub fn from_cli(cli: Cli, caller_env: impl Fn(&OsStr) -> Option<OsString>) -> Re
             Command::Ls(LsOptions { json: args.json, no_trunc: args.no_trunc, quiet: args.quiet })
         }
         CliCommand::Pid(args) => Command::Pid { container: args.container },
+        CliCommand::Capture(args) => Command::Capture(CaptureOptions {
+            containers: if args.all { None } else { Some(args.containers) },
+            output: args.output,
+            redact: args.redact,
+        }),
         CliCommand::Enter(args) => {
             let namespaces = args.namespaces.as_deref().map(parse_namespaces).transpose()?;
             if let Some(dir) = &args.workdir
@@ -133,6 +140,27 @@ mod tests {
         assert_eq!(options.command, vec!["sh", "-c", "exit 3"]);
         assert!(enter_options(&["enter", "abc"]).command.is_empty());
         assert_eq!(config(&["enter", "abc", "--", ""]).unwrap_err(), ConfigError::EmptyCommand);
+    }
+
+    #[test]
+    fn capture_takes_containers_or_all() {
+        let Command::Capture(options) = config(&["capture", "ab", "cd", "-o", "/tmp/x"]).unwrap().command
+        else {
+            panic!("not capture")
+        };
+        assert_eq!(options.containers, Some(vec!["ab".to_string(), "cd".to_string()]));
+        assert_eq!(options.output, std::path::PathBuf::from("/tmp/x"));
+        let Command::Capture(options) = config(&["capture", "--all", "-o", "d", "--redact"]).unwrap().command
+        else {
+            panic!("not capture")
+        };
+        assert_eq!((options.containers, options.redact), (None, true));
+        for bad in [&["capture", "-o", "d"][..], &["capture", "--all", "ab", "-o", "d"], &["capture", "ab"]] {
+            assert!(
+                Cli::try_parse_from(std::iter::once("ctenter").chain(bad.iter().copied())).is_err(),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

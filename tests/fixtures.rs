@@ -24,7 +24,7 @@ fn expected(case: &Path) -> Vec<serde_json::Value> {
 #[test]
 fn every_fixture_lists_exactly_its_expected_containers() {
     let cases = cases();
-    assert!(cases.len() >= 8, "fixtures/ lost cases: {cases:?}");
+    assert!(cases.len() >= 19, "fixtures/ lost cases: {cases:?}");
     let mut failures = Vec::new();
     for case in &cases {
         let proc_root = case.join("proc");

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod capture;
 mod cli;
 mod corpus;
 mod fixtures;

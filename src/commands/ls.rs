@@ -35,9 +35,7 @@ pub fn run(config: &Config, options: &LsOptions) -> anyhow::Result<i32> {
 fn write(found: &[Found], options: &LsOptions) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     if options.json {
-        let items: Vec<_> = found.iter().map(to_json).collect();
-        serde_json::to_writer_pretty(&mut out, &items)?;
-        writeln!(out)?;
+        write_json(&mut out, found)?;
     } else if options.quiet {
         for f in found {
             writeln!(out, "{}", id_column(&f.container.id, options.no_trunc))?;
@@ -46,6 +44,13 @@ fn write(found: &[Found], options: &LsOptions) -> std::io::Result<()> {
         write_table(&mut out, found, options.no_trunc)?;
     }
     out.flush()
+}
+
+/// The `--json` array, also written as a capture's expected.json.
+pub(super) fn write_json(out: &mut impl Write, found: &[Found]) -> std::io::Result<()> {
+    let items: Vec<_> = found.iter().map(to_json).collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
 }
 
 fn to_json(found: &Found) -> ContainerJson<'_> {

@@ -1,5 +1,6 @@
 //! One small file per subcommand, gluing the layers below; only output formatting lives here.
 
+pub mod capture;
 pub mod enter;
 pub mod ls;
 pub mod pid;
@@ -13,6 +14,7 @@ pub fn run(config: &Config) -> anyhow::Result<i32> {
         Command::Ls(options) => ls::run(config, options),
         Command::Pid { container } => pid::run(config, container),
         Command::Enter(options) => enter::run(config, options),
+        Command::Capture(options) => capture::run(config, options),
     }
 }
 
