@@ -18,10 +18,11 @@ pub struct Container {
 #[derive(Debug, Default)]
 pub struct Index {
     containers: Vec<Container>,
-    /// Keyed by the IDs from the outermost container down to this one, not by the ID alone: a
-    /// container that creates `/docker/<own>/docker/<victim>` below itself gets a second entry
-    /// with the victim's ID (so a query for that ID is ambiguous), never a share of the victim.
-    by_lineage: HashMap<Vec<String>, usize>,
+    /// Keyed by cgroup path, not by ID: a process that makes a cgroup named like another
+    /// container (`/docker/<own>/docker/<victim>` below its own, or `docker-<victim>.scope` in
+    /// a delegated user subtree) gets a second entry with the victim's ID, so a query for that ID
+    /// is ambiguous; it never gets a share of the victim's members.
+    by_cgroup: HashMap<String, usize>,
     /// Process directories listed in the proc root.
     pub processes_scanned: usize,
     /// Processes whose cgroup file could not be read for a reason other than their exit.
@@ -34,14 +35,12 @@ impl Index {
     /// Records `pid` as a member of the innermost container of `chain` (outermost first).
     pub fn add(&mut self, pid: u32, chain: Vec<ContainerRef>) {
         let mut parent: Option<String> = None;
-        let mut lineage: Vec<String> = Vec::with_capacity(chain.len());
         let innermost = chain.len().saturating_sub(1);
         for (depth, found) in chain.into_iter().enumerate() {
-            lineage.push(found.id.clone());
-            let slot = match self.by_lineage.get(&lineage) {
+            let slot = match self.by_cgroup.get(&found.cgroup) {
                 Some(&slot) => slot,
                 None => {
-                    self.by_lineage.insert(lineage.clone(), self.containers.len());
+                    self.by_cgroup.insert(found.cgroup.clone(), self.containers.len());
                     self.containers.push(Container {
                         engine: found.engine,
                         id: found.id.clone(),
@@ -62,7 +61,7 @@ impl Index {
     /// Containers that have at least one process of their own, sorted by ID.
     pub fn into_containers(self) -> Vec<Container> {
         let mut containers: Vec<_> = self.containers.into_iter().filter(|c| !c.members.is_empty()).collect();
-        containers.sort_by(|a, b| (&a.id, &a.parent).cmp(&(&b.id, &b.parent)));
+        containers.sort_by(|a, b| (&a.id, &a.cgroup).cmp(&(&b.id, &b.cgroup)));
         containers
     }
 }
@@ -87,15 +86,29 @@ mod tests {
     }
 
     #[test]
+    fn a_same_named_scope_elsewhere_is_another_container() {
+        let mut index = Index::default();
+        index.add(10, classify(format!("0::/system.slice/docker-{VICTIM}.scope\n").as_bytes()));
+        let spoof = format!("0::/user.slice/user-1000.slice/user@1000.service/docker-{VICTIM}.scope\n");
+        index.add(20, classify(spoof.as_bytes()));
+        let containers = index.into_containers();
+        let members: Vec<_> = containers.iter().map(|c| c.members.clone()).collect();
+        assert_eq!(members, vec![vec![10], vec![20]]);
+    }
+
+    #[test]
     fn a_container_cannot_join_another_by_naming_its_id_below_itself() {
         let mut index = Index::default();
         index.add(10, classify(format!("0::/docker/{VICTIM}\n").as_bytes()));
         index.add(20, classify(format!("0::/docker/{OUTER}\n").as_bytes()));
         index.add(30, classify(format!("0::/docker/{OUTER}/docker/{VICTIM}\n").as_bytes()));
         let containers = index.into_containers();
-        let victims: Vec<_> = containers.iter().filter(|c| c.id == VICTIM).collect();
-        assert_eq!(victims.len(), 2);
-        assert_eq!((victims[0].parent.as_deref(), victims[0].members.as_slice()), (None, &[10][..]));
-        assert_eq!((victims[1].parent.as_deref(), victims[1].members.as_slice()), (Some(OUTER), &[30][..]));
+        let mut victims: Vec<_> = containers
+            .iter()
+            .filter(|c| c.id == VICTIM)
+            .map(|c| (c.parent.as_deref(), c.members.as_slice()))
+            .collect();
+        victims.sort();
+        assert_eq!(victims, vec![(None, &[10][..]), (Some(OUTER), &[30][..])]);
     }
 }

@@ -52,6 +52,8 @@ impl fmt::Display for CandidateList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for found in self.0 {
             let c = &found.container;
+            // Two candidates with one ID are told apart by where they are.
+            let id_shared = self.0.iter().filter(|other| other.container.id == c.id).count() > 1;
             write!(
                 f,
                 "\n  {}  {}  pid {}  {}",
@@ -62,6 +64,9 @@ impl fmt::Display for CandidateList<'_> {
             )?;
             if let Some(parent) = &c.parent {
                 write!(f, "  (inside container {})", short_id(parent))?;
+            }
+            if id_shared {
+                write!(f, "  cgroup {}", printable(&c.cgroup))?;
             }
         }
         Ok(())
