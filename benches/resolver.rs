@@ -5,6 +5,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 use ctenter::procroot::ProcRoot;
 use ctenter::resolver::{Scan, scan};
+use ctenter::state::StateRoot;
 
 const ID: &str = "1be257b8ff056e89a9997d548f2dbc2f3d55ff1bbc06fb1c59a79a7084785005";
 
@@ -24,7 +25,9 @@ fn classify(c: &mut Criterion) {
 
 fn scan_live_proc(c: &mut Criterion) {
     let root = ProcRoot::live();
-    c.bench_function("scan+list /proc", |b| b.iter(|| Scan::new(&root).map(|s| s.list().len()).unwrap_or(0)));
+    c.bench_function("scan+list /proc", |b| {
+        b.iter(|| Scan::new(&root, &StateRoot::default()).map(|s| s.list().len()).unwrap_or(0))
+    });
 }
 
 criterion_group!(benches, classify, scan_live_proc);

@@ -17,7 +17,8 @@ trap cleanup EXIT
 
 docker image inspect $image >/dev/null 2>&1 || scripts/busybox-rootfs.sh | docker import - $image >/dev/null
 
-# capture CASE ORACLE-JSON DESCRIPTION ID...: ORACLE-JSON maps each ID to {pid, engine}.
+# capture CASE ORACLE-JSON DESCRIPTION ID...: ORACLE-JSON maps each ID to the fields the
+# runtime vouches for (pid, engine, and name where the captured files carry it).
 capture() {
   local case=$1 oracle=$2 description=$3; shift 3
   local dir=fixtures/$case
@@ -29,7 +30,7 @@ case_dir, oracle = sys.argv[1], json.loads(sys.argv[2])
 got = {c["id"]: c for c in json.load(open(f"{case_dir}/expected.json"))}
 for cid, want in oracle.items():
     have = got.get(cid)
-    if not have or have["pid"] != want["pid"] or have["engine"] != want["engine"]:
+    if not have or any(have[key] != value for key, value in want.items()):
         sys.exit(f"{case_dir}: {cid}: runtime says {want}, ctenter captured {have}")
 PY
   cat >>"$dir/README.md" <<MD
@@ -38,8 +39,8 @@ PY
 
 By \`scripts/capture-runtime-fixtures.sh\`: $description
 
-The script checked expected.json against the runtime's own answer (ID, init pid, engine) when it
-captured; the cgroup, stat, status and cmdline files are the kernel's bytes.
+The script checked expected.json against the runtime's own answer (ID, init pid, engine, and
+the name where the captured files carry one) when it captured; the cgroup, stat, status and cmdline files are the kernel's bytes.
 MD
   echo "captured $dir"
 }
@@ -50,7 +51,8 @@ podman image exists $image || scripts/busybox-rootfs.sh | podman import - $image
 pod_id=$($P run -d --name $tag-podman --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 $image sleep 3600)
 cleanup_cmds+=("$P rm -f -t 0 $pod_id")
 pod_pid=$($P inspect --format '{{.State.Pid}}' "$pod_id")
-capture podman-cgroupfs-hybrid "{\"$pod_id\": {\"pid\": $pod_pid, \"engine\": \"podman\"}}" \
+pod_name=$($P inspect --format '{{.Name}}' "$pod_id")
+capture podman-cgroupfs-hybrid "{\"$pod_id\": {\"pid\": $pod_pid, \"engine\": \"podman\", \"name\": \"$pod_name\"}}" \
   "\`podman --cgroup-manager=cgroupfs --runtime runc run -d ... sleep 3600\` (Podman $(podman --version | awk '{print $3}')): \`/libpod_parent/libpod-<id>\`, conmon in \`/libpod_parent/conmon\`." "$pod_id"
 
 # LXC, busybox template, no network.
@@ -61,7 +63,7 @@ cleanup_cmds+=("lxc-stop -n $lxc_name -k; lxc-destroy -n $lxc_name -f")
 lxc-start -n $lxc_name -d
 lxc-wait -n $lxc_name -s RUNNING -t 30
 lxc_pid=$(lxc-info -n $lxc_name -p -H)
-capture lxc-busybox-hybrid "{\"$lxc_name\": {\"pid\": $lxc_pid, \"engine\": \"lxc\"}}" \
+capture lxc-busybox-hybrid "{\"$lxc_name\": {\"pid\": $lxc_pid, \"engine\": \"lxc\", \"name\": \"$lxc_name\"}}" \
   "\`lxc-create -t busybox\` and \`lxc-start\` (LXC $(lxc-start --version)): \`/lxc.payload.<name>\`, the monitor in \`/lxc.monitor.<name>\`." "$lxc_name"
 
 # containerd through ctr: a plain name in /<namespace>/<id>, and a kubelet cgroupfs layout.

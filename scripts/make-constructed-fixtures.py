@@ -48,9 +48,10 @@ def proc(pid, comm, ppid, start, nspid, cgroup, cmdline):
     return {"cgroup": cgroup, "stat": stat(pid, comm, ppid, start), "status": status(pid, comm, ppid, nspid),
             "cmdline": b"\0".join(a.encode() for a in cmdline) + b"\0"}
 
-def container(id_, pid, processes, cgroup, command, parent=None, engine="docker"):
-    return {"id": id_, "engine": engine, "name": None, "pid": pid, "processes": processes,
-            "cgroup": cgroup, "parent": parent, "command": command}
+def container(id_, pid, processes, cgroup, command, parent=None, engine="docker", name=None, pod=None, namespace=None, sources=()):
+    return {"id": id_, "engine": engine, "name": name, "pid": pid, "processes": processes,
+            "cgroup": cgroup, "parent": parent, "command": command, "pod": pod, "namespace": namespace,
+            "started": None, "sources": list(sources)}
 
 def uid(seed):
     h = cid(seed)
@@ -180,8 +181,8 @@ def podman_systemd():
         920: proc(920, "sleep", 910, 3610, [920, 1], v2(f"{user}/libpod-{b}.scope"), ["sleep", "1d"]),
     }
     expected = by_id(
-        container(a, 810, 1, f"/machine.slice/libpod-{a}.scope", "nginx -g daemon off;", engine="podman"),
-        container(b, 920, 1, f"{user}/libpod-{b}.scope", "sleep 1d", engine="podman"),
+        container(a, 810, 1, f"/machine.slice/libpod-{a}.scope", "nginx -g daemon off;", engine="podman", name="web"),
+        container(b, 920, 1, f"{user}/libpod-{b}.scope", "sleep 1d", engine="podman", name="job"),
     )
     write_case(name, f"""# {name}
 
@@ -220,7 +221,7 @@ def kubernetes_systemd():
     expected = by_id(
         container(sandbox, 1010, 1, f"{p1}/cri-containerd-{sandbox}.scope", "/pause", engine="containerd"),
         container(app, 1020, 1, f"{p1}/cri-containerd-{app}.scope", "/app --serve", engine="containerd"),
-        container(crio_app, 2010, 1, f"{p2}/crio-{crio_app}.scope", "/web", engine="cri-o"),
+        container(crio_app, 2010, 1, f"{p2}/crio-{crio_app}.scope", "/web", engine="cri-o", name="app", pod="web-0", namespace="default"),
         container(dockershim, 3010, 1, f"{p3}/docker-{dockershim}.scope", "redis-server"),
         container(guaranteed, 4010, 1, f"{p4}/cri-containerd-{guaranteed}.scope", "/db", engine="containerd"),
     )
@@ -257,7 +258,7 @@ def kubernetes_cgroupfs():
     }
     expected = by_id(
         container(cd_app, 1010, 1, f"/kubepods/besteffort/pod{pod1}/{cd_app}", "/app", engine="containerd"),
-        container(crio_app, 2010, 1, f"/kubepods/pod{pod2}/{crio_app}", "/web", engine="cri-o"),
+        container(crio_app, 2010, 1, f"/kubepods/pod{pod2}/{crio_app}", "/web", engine="cri-o", name="web", pod="web-0", namespace="default"),
         container(unknown, 3010, 1, f"/kubepods/burstable/pod{static_pod}/{unknown}", "etcd", engine="kubernetes"),
         container(colon, 4010, 1, colon_path, "/api", engine="containerd"),
     )
@@ -293,8 +294,8 @@ def lxc_nspawn_ecs():
         920: proc(920, "java", 1, 2920, [920, 1], v2(f"/ecs/{task}/{fargate}"), ["java", "-jar", "app.jar"]),
     }
     expected = by_id(
-        container("web", 710, 2, "/lxc.payload.web", "/sbin/init", engine="lxc"),
-        container("build-box", 810, 2, "/machine.slice/machine-build\\x2dbox.scope", "/usr/lib/systemd/systemd", engine="systemd-nspawn"),
+        container("web", 710, 2, "/lxc.payload.web", "/sbin/init", engine="lxc", name="web"),
+        container("build-box", 810, 2, "/machine.slice/machine-build\\x2dbox.scope", "/usr/lib/systemd/systemd", engine="systemd-nspawn", name="build-box"),
         container(ecs_docker, 910, 1, f"/ecs/{task}/{ecs_docker}", "/agent"),
         container(fargate, 920, 1, f"/ecs/{task}/{fargate}", "java -jar app.jar", engine="ecs"),
     )

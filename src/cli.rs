@@ -18,6 +18,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", default_value = "/proc")]
     pub proc_root: PathBuf,
 
+    /// Prefix of every runtime state path (/var/lib/docker, /run/containerd, ...): a fixture's
+    /// `root/`, or a host's root mounted elsewhere.
+    #[arg(long, global = true, value_name = "DIR", default_value = "/")]
+    pub state_root: PathBuf,
+
     #[command(subcommand)]
     pub command: CliCommand,
 }

@@ -8,10 +8,12 @@ use crate::cli::{Cli, CliCommand, JoinViaArg};
 use crate::enter::{EnterOptions, env};
 use crate::namespace::{self, NsKind, join::JoinVia};
 use crate::procroot::ProcRoot;
+use crate::state::StateRoot;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub proc_root: ProcRoot,
+    pub state_root: StateRoot,
     pub command: Command,
 }
 
@@ -85,7 +87,11 @@ pub fn from_cli(cli: Cli, caller_env: impl Fn(&OsStr) -> Option<OsString>) -> Re
             })
         }
     };
-    Ok(Config { proc_root: ProcRoot::new(cli.proc_root), command })
+    Ok(Config {
+        proc_root: ProcRoot::new(cli.proc_root),
+        state_root: StateRoot::new(cli.state_root),
+        command,
+    })
 }
 
 fn parse_namespaces(list: &str) -> Result<Vec<&'static NsKind>, ConfigError> {

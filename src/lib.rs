@@ -10,4 +10,6 @@ pub mod exit;
 pub mod namespace;
 pub mod procroot;
 pub mod resolver;
+pub mod state;
 pub mod sys;
+pub mod time;

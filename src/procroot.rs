@@ -114,10 +114,13 @@ impl ProcRoot {
         std::fs::read_link(&path).map_err(|source| ProcError { path, pid: Some(pid), source })
     }
 
-    /// A file outside the process directories (`sys/kernel/osrelease`), as lossy text.
+    /// A file outside the process directories (`stat`, `sys/kernel/osrelease`), as lossy text.
+    /// `stat`'s `intr` line grows with the interrupt count: the cgroup limit covers it.
     pub fn read_global(&self, name: &str) -> Option<String> {
         let mut buf = Vec::new();
-        File::open(self.path.join(name)).and_then(|f| f.take(SMALL_READ_LIMIT).read_to_end(&mut buf)).ok()?;
+        File::open(self.path.join(name))
+            .and_then(|f| f.take(CGROUP_READ_LIMIT).read_to_end(&mut buf))
+            .ok()?;
         Some(String::from_utf8_lossy(&buf).into_owned())
     }
 

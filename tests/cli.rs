@@ -65,7 +65,7 @@ fn ambiguous_prefix_lists_every_candidate() {
     let run = ctenter(["--proc-root", &root, "pid", "3f2a"]).run();
     run.expect_code(125).expect_stderr_contains("container \"3f2a\" is ambiguous: it matches 2 containers:");
     for (id, pid) in expected_ids("docker-systemd-v2") {
-        run.expect_stderr_contains(&format!("  {id}  docker  pid {pid}  "));
+        run.expect_stderr_contains(&format!("  {id}  docker  -  pid {pid}  "));
     }
     let (first, pid) = &expected_ids("docker-systemd-v2")[0];
     ctenter(["--proc-root", &root, "pid", &first[..6]])
@@ -93,14 +93,17 @@ fn ls_table_quiet_and_no_trunc() {
     ctenter(["--proc-root", &root, "ls", "-q"]).run().expect_success().expect_stdout(&quiet);
     let full: String = ids.iter().map(|(id, _)| format!("{id}\n")).collect();
     ctenter(["ls", "-q", "--no-trunc", "--proc-root", &root]).run().expect_success().expect_stdout(&full);
-    let row = |(id, pid): &(String, u64)| {
-        let (procs, command) = if *pid == 1010 { (3, "nginx -g daemon off;") } else { (1, "sleep infinity") };
-        format!("{}   docker   {pid}   {procs}       {command}\n", &id[..12])
+    // No state files and no /proc/stat in a fixture: no name, no uptime.
+    let line = |cells: [&str; 7]| {
+        let [id, name, engine, pid, procs, uptime, command] = cells;
+        format!("{id:<12}   {name:<4}   {engine:<6}   {pid:<4}   {procs:<5}   {uptime:<6}   {command}\n")
     };
-    let table = format!(
-        "CONTAINER ID   ENGINE   PID    PROCS   COMMAND\n{}",
-        ids.iter().map(row).collect::<String>()
-    );
+    let mut table = line(["CONTAINER ID", "NAME", "ENGINE", "PID", "PROCS", "UPTIME", "COMMAND"]);
+    for (id, pid) in &ids {
+        let (procs, command) =
+            if *pid == 1010 { ("3", "nginx -g daemon off;") } else { ("1", "sleep infinity") };
+        table += &line([&id[..12], "-", "docker", &pid.to_string(), procs, "-", command]);
+    }
     ctenter(["--proc-root", &root, "ls"]).run().expect_success().expect_stdout(&table);
 }
 

@@ -15,6 +15,15 @@ fn cases() -> Vec<std::path::PathBuf> {
     cases
 }
 
+/// `--proc-root <case>/proc --state-root <case>/root ARGS`: the state root is always the case's
+/// own (absent for most), so the host's /var/lib/docker never leaks into a fixture's answer.
+fn case_args(case: &Path, args: &[&str]) -> Vec<std::ffi::OsString> {
+    let mut all = vec!["--proc-root".into(), case.join("proc").into_os_string()];
+    all.extend(["--state-root".into(), case.join("root").into_os_string()]);
+    all.extend(args.iter().map(Into::into));
+    all
+}
+
 fn expected(case: &Path) -> Vec<serde_json::Value> {
     let text =
         std::fs::read(case.join("expected.json")).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
@@ -27,9 +36,7 @@ fn every_fixture_lists_exactly_its_expected_containers() {
     assert!(cases.len() >= 19, "fixtures/ lost cases: {cases:?}");
     let mut failures = Vec::new();
     for case in &cases {
-        let proc_root = case.join("proc");
-        let run =
-            ctenter(["--proc-root".as_ref(), proc_root.as_os_str(), "ls".as_ref(), "--json".as_ref()]).run();
+        let run = ctenter(case_args(case, &["ls", "--json"])).run();
         let want = expected(case);
         let got: Result<Vec<serde_json::Value>, _> = serde_json::from_str(&run.stdout);
         match got {
@@ -50,12 +57,10 @@ fn every_fixture_lists_exactly_its_expected_containers() {
 #[test]
 fn every_fixture_container_resolves_to_its_init_by_id_and_prefix() {
     for case in cases() {
-        let proc_root = case.join("proc");
-        let root = proc_root.to_str().unwrap();
         for container in expected(&case) {
             let id = container["id"].as_str().unwrap();
             let pid = format!("{}\n", container["pid"]);
-            ctenter(["--proc-root", root, "pid", id]).run().expect_success().expect_stdout(&pid);
+            ctenter(case_args(&case, &["pid", id])).run().expect_success().expect_stdout(&pid);
         }
     }
 }

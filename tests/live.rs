@@ -79,7 +79,15 @@ fn ls_json_shows_the_container_as_docker_does() {
     assert_eq!(mine["engine"], "docker");
     assert_eq!(mine["command"], "sleep 596");
     assert_eq!(mine["processes"], 1);
-    assert_eq!(mine["name"], serde_json::Value::Null);
+    // From /var/lib/docker/containers/<id>/config.v2.json, read with no daemon.
+    assert_eq!(mine["name"], c.name.as_str());
+    let config = format!("/var/lib/docker/containers/{}/config.v2.json", c.id);
+    assert_eq!(mine["sources"], serde_json::json!([config]));
+    let started = mine["started"].as_str().expect("started");
+    let docker_started = docker(&["inspect", "-f", "{{.State.StartedAt}}", &c.id]);
+    let epoch = |t: &str| -> i64 { crate::util::runtimes::run("date", &["-d", t, "+%s"]).parse().unwrap() };
+    let skew = (epoch(started) - epoch(&docker_started)).abs();
+    assert!(skew <= 2, "started {started} vs docker's StartedAt {docker_started}");
     ctenter(["ls", "-q"])
         .run()
         .expect_success()
@@ -203,8 +211,8 @@ fn ambiguous_first_character_lists_both_containers() {
     drop(started);
     let run = ctenter(["pid", &a.id[..1]]).run();
     run.expect_code(125).expect_stderr_contains("is ambiguous");
-    run.expect_stderr_contains(&format!("{}  docker  pid {}  sleep 590", a.id, a.pid()));
-    run.expect_stderr_contains(&format!("{}  docker  pid {}  sleep 590", b.id, b.pid()));
+    run.expect_stderr_contains(&format!("{}  docker  {}  pid {}  sleep 590", a.id, a.name, a.pid()));
+    run.expect_stderr_contains(&format!("{}  docker  {}  pid {}  sleep 590", b.id, b.name, b.pid()));
 }
 
 #[test]

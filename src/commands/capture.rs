@@ -6,6 +6,7 @@ use crate::capture::{self, CaptureError, CaptureOptions};
 use crate::config::Config;
 use crate::procroot::ProcRoot;
 use crate::resolver::{Found, Scan, short_id};
+use crate::state::StateRoot;
 
 pub fn run(config: &Config, options: &CaptureOptions) -> anyhow::Result<i32> {
     let scan = super::scan(config)?;
@@ -20,7 +21,10 @@ pub fn run(config: &Config, options: &CaptureOptions) -> anyhow::Result<i32> {
     let pids = capture::pids_to_capture(root, &selected);
     let captured = capture::write(root, &pids, &options.output, options.redact)?;
 
-    let replay = Scan::new(&ProcRoot::new(&captured.proc_dir))?.list();
+    // Replayed from the captured files alone: state files are not captured (their configured
+    // environment may hold secrets).
+    let replay =
+        Scan::new(&ProcRoot::new(&captured.proc_dir), &StateRoot::new(options.output.join("root")))?.list();
     let expected = options.output.join("expected.json");
     let mut file = std::fs::File::create(&expected).with_context(|| expected.display().to_string())?;
     super::ls::write_json(&mut file, &replay).with_context(|| expected.display().to_string())?;

@@ -18,6 +18,10 @@ struct ContainerJson<'a> {
     cgroup: &'a str,
     parent: Option<&'a str>,
     command: &'a str,
+    pod: Option<&'a str>,
+    namespace: Option<&'a str>,
+    started: Option<String>,
+    sources: &'a [String],
 }
 
 const COMMAND_WIDTH: usize = 40;
@@ -57,12 +61,16 @@ fn to_json(found: &Found) -> ContainerJson<'_> {
     ContainerJson {
         id: &found.container.id,
         engine: found.container.engine.as_str(),
-        name: None,
+        name: found.state.name.as_deref(),
         pid: found.init.pid,
         processes: found.container.members.len(),
         cgroup: &found.container.cgroup,
         parent: found.container.parent.as_deref(),
         command: &found.command,
+        pod: found.state.pod.as_deref(),
+        namespace: found.state.namespace.as_deref(),
+        started: found.started(),
+        sources: &found.state.sources,
     }
 }
 
@@ -71,20 +79,35 @@ fn id_column(id: &str, no_trunc: bool) -> &str {
 }
 
 fn write_table(out: &mut impl Write, found: &[Found], no_trunc: bool) -> std::io::Result<()> {
-    let rows: Vec<[String; 5]> = found
+    let kubernetes = found.iter().any(|f| f.state.pod.is_some());
+    let now = crate::time::now_unix();
+    let optional = |value: Option<&str>| value.map(printable).unwrap_or_else(|| "-".into());
+    let mut header = vec!["CONTAINER ID", "NAME", "ENGINE", "PID", "PROCS", "UPTIME"];
+    if kubernetes {
+        header.extend(["POD", "NAMESPACE"]);
+    }
+    header.push("COMMAND");
+    let rows: Vec<Vec<String>> = found
         .iter()
         .map(|f| {
-            [
+            let uptime = f.started_unix.map(|start| crate::time::short_duration(now.saturating_sub(start)));
+            let mut row = vec![
                 id_column(&f.container.id, no_trunc).to_string(),
+                optional(f.state.name.as_deref()),
                 f.container.engine.as_str().to_string(),
                 f.init.pid.to_string(),
                 f.container.members.len().to_string(),
-                command_column(&f.command, no_trunc),
-            ]
+                optional(uptime.as_deref()),
+            ];
+            if kubernetes {
+                row.extend([optional(f.state.pod.as_deref()), optional(f.state.namespace.as_deref())]);
+            }
+            row.push(command_column(&f.command, no_trunc));
+            row
         })
         .collect();
-    let header = ["CONTAINER ID", "ENGINE", "PID", "PROCS", "COMMAND"].map(String::from);
-    let mut widths = header.clone().map(|h| h.chars().count());
+    let header: Vec<String> = header.into_iter().map(String::from).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());

@@ -20,7 +20,7 @@ pub fn run(config: &Config) -> anyhow::Result<i32> {
 
 /// Scans, warning once on stderr when some processes could not be read.
 fn scan(config: &Config) -> anyhow::Result<Scan> {
-    let scan = Scan::new(&config.proc_root)?;
+    let scan = Scan::new(&config.proc_root, &config.state_root)?;
     if let Some(first) = &scan.first_unreadable {
         let hint =
             if first.is_permission() && !nix::unistd::geteuid().is_root() { " (run as root)" } else { "" };

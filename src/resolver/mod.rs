@@ -15,14 +15,36 @@ pub use index::Container;
 pub use init::ProcessInfo;
 
 use crate::procroot::{ProcError, ProcRoot, SMALL_READ_LIMIT};
+use crate::state::{self, ContainerState, StateRoot};
 
-/// A container with its chosen init process.
+/// A container with its chosen init process and what the runtime's state files say of it.
 #[derive(Debug, Clone)]
 pub struct Found {
     pub container: Container,
     pub init: ProcessInfo,
     /// The init's command line, lossy UTF-8, arguments joined by spaces.
     pub command: String,
+    pub state: ContainerState,
+    /// When the init started (seconds since the epoch), from /proc: the source of truth.
+    pub started_unix: Option<u64>,
+}
+
+impl Found {
+    /// RFC 3339: the init's start from /proc, else the runtime's record.
+    pub fn started(&self) -> Option<String> {
+        self.started_unix.map(crate::time::rfc3339).or_else(|| self.state.started.clone())
+    }
+}
+
+impl Found {
+    /// `namespace/pod` for Kubernetes containers.
+    pub fn pod_label(&self) -> Option<String> {
+        let pod = self.state.pod.as_deref()?;
+        Some(match self.state.namespace.as_deref() {
+            Some(namespace) => format!("{namespace}/{pod}"),
+            None => pod.to_string(),
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,14 +76,12 @@ impl fmt::Display for CandidateList<'_> {
             let c = &found.container;
             // Two candidates with one ID are told apart by where they are.
             let id_shared = self.0.iter().filter(|other| other.container.id == c.id).count() > 1;
-            write!(
-                f,
-                "\n  {}  {}  pid {}  {}",
-                c.id,
-                c.engine.as_str(),
-                found.init.pid,
-                printable(&found.command)
-            )?;
+            let name = found.state.name.as_deref().map(printable).unwrap_or_else(|| "-".into());
+            write!(f, "\n  {}  {}  {name}", c.id, c.engine.as_str())?;
+            if let Some(pod) = found.pod_label() {
+                write!(f, "  pod {}", printable(&pod))?;
+            }
+            write!(f, "  pid {}  {}", found.init.pid, printable(&found.command))?;
             if let Some(parent) = &c.parent {
                 write!(f, "  (inside container {})", short_id(parent))?;
             }
@@ -76,6 +96,7 @@ impl fmt::Display for CandidateList<'_> {
 /// The result of one scan of a proc root.
 pub struct Scan {
     root: ProcRoot,
+    state_root: StateRoot,
     pub containers: Vec<Container>,
     pub processes_scanned: usize,
     pub unreadable: usize,
@@ -83,10 +104,11 @@ pub struct Scan {
 }
 
 impl Scan {
-    pub fn new(root: &ProcRoot) -> Result<Self, ResolveError> {
+    pub fn new(root: &ProcRoot, state_root: &StateRoot) -> Result<Self, ResolveError> {
         let mut index = scan::scan(root)?;
         Ok(Self {
             root: root.clone(),
+            state_root: state_root.clone(),
             processes_scanned: index.processes_scanned,
             unreadable: index.unreadable,
             first_unreadable: index.first_unreadable.take(),
@@ -100,23 +122,33 @@ impl Scan {
     }
 
     /// The one container `needle` names, or an error that lists every candidate. Never guesses.
+    /// Order: an exact full ID, then an exact name (see `query::names`), then a unique ID prefix.
     pub fn resolve(&self, needle: &str) -> Result<Found, ResolveError> {
         if needle.is_empty() {
             return Err(ResolveError::EmptyQuery);
         }
-        match query::find(&self.containers, needle) {
-            query::Match::One(container) => {
-                self.found(container).ok_or_else(|| ResolveError::Gone { id: container.id.clone() })
-            }
-            query::Match::None => Err(ResolveError::NotFound {
+        let exact = query::exact_ids(&self.containers, needle);
+        if !exact.is_empty() {
+            return self.one_of(needle, exact.into_iter().filter_map(|c| self.found(c)).collect());
+        }
+        let all = self.list();
+        let named = query::by_name(&all, needle);
+        if !named.is_empty() {
+            return self.one_of(needle, named.into_iter().cloned().collect());
+        }
+        let prefixed = query::id_prefix(&self.containers, needle);
+        self.one_of(needle, prefixed.into_iter().filter_map(|c| self.found(c)).collect())
+    }
+
+    fn one_of(&self, needle: &str, mut candidates: Vec<Found>) -> Result<Found, ResolveError> {
+        match candidates.len() {
+            0 => Err(ResolveError::NotFound {
                 needle: needle.to_string(),
                 containers: self.containers.len(),
                 processes: self.processes_scanned,
             }),
-            query::Match::Many(candidates) => Err(ResolveError::Ambiguous {
-                needle: needle.to_string(),
-                candidates: candidates.into_iter().filter_map(|c| self.found(c)).collect(),
-            }),
+            1 => Ok(candidates.remove(0)),
+            _ => Err(ResolveError::Ambiguous { needle: needle.to_string(), candidates }),
         }
     }
 
@@ -129,11 +161,29 @@ impl Scan {
         // The supervisor parenting the init says which runtime made a path that doesn't.
         let parent_cmdline =
             init.ppid.and_then(|ppid| self.root.read_optional(ppid, "cmdline", SMALL_READ_LIMIT));
-        if let Some(supervisor) = parent_cmdline.as_deref().and_then(supervisor::parse) {
+        let supervisor = parent_cmdline.as_deref().and_then(supervisor::parse);
+        if let Some(supervisor) = &supervisor {
             container.engine = supervisor.refine(container.engine);
         }
-        Some(Found { container, init, command })
+        let lookup = state::Lookup {
+            engine: container.engine,
+            id: &container.id,
+            cgroup: &container.cgroup,
+            supervisor_name: supervisor.as_ref().and_then(|s| s.name.as_deref()),
+        };
+        let state = state::lookup(&self.state_root, &lookup);
+        let started_unix = started_from_proc(&self.root, &init);
+        Some(Found { container, init, command, state, started_unix })
     }
+}
+
+/// The init's start in seconds since the epoch: boot time (`btime` of `<root>/stat`) plus its
+/// start in clock ticks (proc(5)). `None` for a proc tree without a `stat` file (fixtures).
+fn started_from_proc(root: &ProcRoot, init: &ProcessInfo) -> Option<u64> {
+    let stat = root.read_global("stat")?;
+    let btime: u64 = stat.lines().find_map(|l| l.strip_prefix("btime "))?.trim().parse().ok()?;
+    let ticks = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK).ok()??.max(1) as u64;
+    Some(btime + init.start_time? / ticks)
 }
 
 /// `cmdline` with NULs as spaces; a process with an empty one (a zombie) shows its `[comm]`.

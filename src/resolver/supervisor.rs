@@ -10,6 +10,8 @@ pub struct Supervisor {
     pub engine: SupervisorEngine,
     /// The container (or, for a Kubernetes pod's shared shim, the sandbox) it was started for.
     pub id: String,
+    /// conmon's `-n`: Podman's container name, or CRI-O's `k8s_<container>_<pod>_...` form.
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +61,7 @@ pub fn parse(cmdline: &[u8]) -> Option<Supervisor> {
     if program.starts_with(b"[lxc monitor] ") {
         let title = String::from_utf8_lossy(&args.join(&b' ')).into_owned();
         let name = title.split_ascii_whitespace().nth(3)?.to_string();
-        return Some(Supervisor { engine: SupervisorEngine::LxcMonitor, id: name });
+        return Some(Supervisor { engine: SupervisorEngine::LxcMonitor, id: name, name: None });
     }
     if base.starts_with(b"containerd-shim") {
         let namespace = flag_value(&args, &["-namespace", "--namespace"])?;
@@ -73,11 +75,12 @@ pub fn parse(cmdline: &[u8]) -> Option<Supervisor> {
             "k8s.io" => SupervisorEngine::KubernetesShim,
             _ => SupervisorEngine::ContainerdShim,
         };
-        return Some(Supervisor { engine, id });
+        return Some(Supervisor { engine, id, name: None });
     }
     if base == b"conmon" {
         let id = flag_value(&args, &["-c", "--cid"])?;
-        return Some(Supervisor { engine: SupervisorEngine::Conmon, id });
+        let name = flag_value(&args, &["-n", "--name"]);
+        return Some(Supervisor { engine: SupervisorEngine::Conmon, id, name });
     }
     None
 }
@@ -121,29 +124,35 @@ mod tests {
             "-address",
             "/run/containerd/containerd.sock",
         ]);
-        assert_eq!(parse(&docker), Some(Supervisor { engine: SupervisorEngine::DockerShim, id: A.into() }));
+        assert_eq!(
+            parse(&docker),
+            Some(Supervisor { engine: SupervisorEngine::DockerShim, id: A.into(), name: None })
+        );
         let k8s = cmdline(&["containerd-shim-runc-v2", "-namespace", "k8s.io", "-id", A]);
         assert_eq!(parse(&k8s).unwrap().engine, SupervisorEngine::KubernetesShim);
         let ctr = cmdline(&["/usr/bin/containerd-shim-runc-v2", "-namespace", "default", "-id", "web-1"]);
         assert_eq!(
             parse(&ctr),
-            Some(Supervisor { engine: SupervisorEngine::ContainerdShim, id: "web-1".into() })
+            Some(Supervisor { engine: SupervisorEngine::ContainerdShim, id: "web-1".into(), name: None })
         );
         let v1 = format!("/var/lib/containerd/io.containerd.runtime.v1.linux/moby/{A}");
         let v1 = cmdline(&["containerd-shim", "-namespace", "moby", "-workdir", &v1, "-address", "/x"]);
-        assert_eq!(parse(&v1), Some(Supervisor { engine: SupervisorEngine::DockerShim, id: A.into() }));
+        assert_eq!(parse(&v1).map(|s| (s.engine, s.id)), Some((SupervisorEngine::DockerShim, A.into())));
     }
 
     #[test]
     fn conmon_and_lxc_monitor() {
         let conmon = cmdline(&["/usr/bin/conmon", "--api-version", "1", "-c", A, "-u", A, "-n", "web"]);
-        assert_eq!(parse(&conmon), Some(Supervisor { engine: SupervisorEngine::Conmon, id: A.into() }));
+        assert_eq!(
+            parse(&conmon),
+            Some(Supervisor { engine: SupervisorEngine::Conmon, id: A.into(), name: Some("web".into()) })
+        );
         let long = cmdline(&["conmon", &format!("--cid={A}")]);
         assert_eq!(parse(&long).unwrap().id, A);
         let monitor = b"[lxc monitor] /var/lib/lxc ct-web\0\0\0";
         assert_eq!(
             parse(monitor),
-            Some(Supervisor { engine: SupervisorEngine::LxcMonitor, id: "ct-web".into() })
+            Some(Supervisor { engine: SupervisorEngine::LxcMonitor, id: "ct-web".into(), name: None })
         );
     }
 
@@ -160,7 +169,7 @@ mod tests {
 
     #[test]
     fn the_path_wins_unless_it_leaves_the_runtime_open() {
-        let shim = |engine| Supervisor { engine, id: A.into() };
+        let shim = |engine| Supervisor { engine, id: A.into(), name: None };
         assert_eq!(shim(SupervisorEngine::KubernetesShim).refine(Engine::Kubernetes), Engine::Containerd);
         assert_eq!(shim(SupervisorEngine::DockerShim).refine(Engine::Kubernetes), Engine::Docker);
         assert_eq!(shim(SupervisorEngine::ContainerdShim).refine(Engine::Docker), Engine::Containerd);

@@ -1,0 +1,32 @@
+//! Docker's per-container state: `<data-root>/containers/<id>/config.v2.json`, rootful or
+//! rootless (`~/.local/share/docker` of the user whose `user@<uid>.service` holds the container).
+
+use super::{ContainerState, Lookup, StateRoot, apply_name, home_of, rootless_uid};
+
+pub(super) fn read(root: &StateRoot, container: &Lookup<'_>, state: &mut ContainerState) {
+    let mut data_roots = vec!["/var/lib/docker".to_string()];
+    if let Some(home) = rootless_uid(container.cgroup).and_then(|uid| home_of(root, uid)) {
+        data_roots.insert(0, format!("{}/.local/share/docker", home.trim_end_matches('/')));
+    }
+    for data_root in data_roots {
+        let path = format!("{data_root}/containers/{}/config.v2.json", container.id);
+        let mut sources = Vec::new();
+        let Some(config) = root.json(&path, &mut sources) else { continue };
+        // A config whose ID is not the one asked for was moved or forged: not this container's.
+        if config["ID"].as_str() != Some(container.id) {
+            continue;
+        }
+        state.sources.extend(sources);
+        if let Some(name) = config["Name"].as_str() {
+            apply_name(state, name.trim_start_matches('/'));
+        }
+        state.started = config["State"]["StartedAt"].as_str().map(str::to_string);
+        let config = &config["Config"];
+        state.exec.env = config["Env"]
+            .as_array()
+            .map(|env| env.iter().filter_map(|e| e.as_str()).map(|e| e.as_bytes().to_vec()).collect());
+        state.exec.user = config["User"].as_str().filter(|u| !u.is_empty()).map(str::to_string);
+        state.exec.workdir = config["WorkingDir"].as_str().filter(|w| !w.is_empty()).map(str::to_string);
+        return;
+    }
+}
