@@ -29,9 +29,14 @@ def hybrid(v1_path, systemd_path, unified_path):
 def v2(path):
     return f"0::{path}\n".encode()
 
-def write_case(name, readme, procs, expected):
+def write_case(name, readme, procs, expected, state=None):
     out = os.path.join(ROOT, name)
     shutil.rmtree(out, ignore_errors=True)
+    for path, data in (state or {}).items():
+        full = os.path.join(out, "root", path.lstrip("/"))
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "wb") as f:
+            f.write(data if isinstance(data, bytes) else json.dumps(data, indent=1).encode())
     for pid, files in procs.items():
         d = os.path.join(out, "proc", str(pid))
         os.makedirs(d)
@@ -390,6 +395,89 @@ the rootless `docker.service` itself.
 {CONSTRUCTED}
 """, procs, expected)
 
+def state_trees():
+    name = "state-trees-v2"
+    web, broken, forged, stale = (cid(name + x) for x in ("-web", "-broken", "-forged", "-stale"))
+    pweb, pstale, sandbox, app, crio = (cid(name + x) for x in ("-pweb", "-pstale", "-sandbox", "-app", "-crio"))
+    pod_uid = uid(name + "-pod").replace("-", "_")
+    docker_scope = lambda i: f"/system.slice/docker-{i}.scope"
+    pod_slice = f"/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod{pod_uid}.slice"
+    crio_slice = f"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod{pod_uid}.slice"
+    procs = {
+        1: proc(1, "systemd", 0, 5, [1], v2("/init.scope"), ["/sbin/init"]),
+        1000: proc(1000, "containerd-shim", 1, 2000, [1000], v2("/system.slice/containerd.service"), shim("moby", web)),
+        1010: proc(1010, "nginx", 1000, 2010, [1010, 1], v2(docker_scope(web)), ["nginx"]),
+        1100: proc(1100, "containerd-shim", 1, 2100, [1100], v2("/system.slice/containerd.service"), shim("moby", broken)),
+        1110: proc(1110, "sleep", 1100, 2110, [1110, 1], v2(docker_scope(broken)), ["sleep", "1d"]),
+        1200: proc(1200, "containerd-shim", 1, 2200, [1200], v2("/system.slice/containerd.service"), shim("moby", forged)),
+        1210: proc(1210, "sleep", 1200, 2210, [1210, 1], v2(docker_scope(forged)), ["sleep", "2d"]),
+        2000: proc(2000, "conmon", 1, 3000, [2000], v2(f"/machine.slice/libpod-conmon-{pweb}.scope"), conmon(pweb, "pweb")),
+        2010: proc(2010, "httpd", 2000, 3010, [2010, 1], v2(f"/machine.slice/libpod-{pweb}.scope"), ["httpd", "-f"]),
+        3000: proc(3000, "containerd-shim", 1, 4000, [3000], v2("/system.slice/containerd.service"), shim("k8s.io", sandbox)),
+        3010: proc(3010, "pause", 3000, 4010, [3010, 1], v2(f"{pod_slice}/cri-containerd-{sandbox}.scope"), ["/pause"]),
+        3020: proc(3020, "api", 3000, 4020, [3020, 1], v2(f"{pod_slice}/cri-containerd-{app}.scope"), ["/api"]),
+        # CRI-O's conmon is not captured here: the name comes from the state file alone.
+        4010: proc(4010, "postgres", 3990, 5010, [4010, 1], v2(f"{crio_slice}/crio-{crio}.scope"), ["postgres"]),
+    }
+    docker_config = lambda i, name, env, user, workdir: {
+        "ID": i, "Name": name, "State": {"Running": True, "Pid": 0, "StartedAt": "2026-11-30T08:00:00.123456789Z"},
+        "Config": {"Env": env, "User": user, "WorkingDir": workdir, "Cmd": ["nginx"]},
+    }
+    spec = lambda env, uid_, gid, cwd, annotations: {
+        "ociVersion": "1.0.2", "process": {"env": env, "user": {"uid": uid_, "gid": gid}, "cwd": cwd}, "annotations": annotations,
+    }
+    storage = "/var/lib/containers/storage/overlay-containers"
+    tasks = "/run/containerd/io.containerd.runtime.v2.task/k8s.io"
+    cri = lambda kind, pod, container=None: dict(
+        {"io.kubernetes.cri.container-type": kind, "io.kubernetes.cri.sandbox-name": pod, "io.kubernetes.cri.sandbox-namespace": "prod"},
+        **({"io.kubernetes.cri.container-name": container} if container else {}))
+    state = {
+        f"/var/lib/docker/containers/{web}/config.v2.json": docker_config(web, "/web", ["CFG=1", "PATH=/usr/bin:/bin"], "65534", "/srv"),
+        # Not JSON: read, rejected, and the container is still listed, unnamed.
+        f"/var/lib/docker/containers/{broken}/config.v2.json": b"{\"ID\": \"" + broken.encode() + b"\", \"Name\": ",
+        # A config in this container's directory that claims another ID: not this container's.
+        f"/var/lib/docker/containers/{forged}/config.v2.json": docker_config(web, "/web", [], "", ""),
+        # A stopped container's config: no process, so its name must never resolve.
+        f"/var/lib/docker/containers/{stale}/config.v2.json": docker_config(stale, "/old-web", [], "", ""),
+        f"{storage}/containers.json": [{"id": pweb, "names": ["pweb"]}, {"id": pstale, "names": ["gone"]}],
+        f"{storage}/{pweb}/userdata/config.json": spec(["container=podman", "PCFG=2"], 33, 33, "/var/www", {"io.container.manager": "libpod"}),
+        f"{tasks}/{sandbox}/config.json": spec(["PATH=/bin"], 65535, 65535, "/", cri("sandbox", "api-7d9f")),
+        f"{tasks}/{sandbox}/init.pid": b"3010",
+        f"{tasks}/{app}/config.json": spec(["PATH=/bin", "API=1"], 1000, 1000, "/app", cri("container", "api-7d9f", "app")),
+        f"{tasks}/{app}/init.pid": b"3020",
+        f"{storage}/{crio}/userdata/config.json": spec(["PGDATA=/data"], 999, 999, "/", {
+            "io.kubernetes.container.name": "db", "io.kubernetes.pod.name": "db-0", "io.kubernetes.pod.namespace": "prod",
+            "io.kubernetes.cri-o.ContainerType": "container"}),
+    }
+    src = lambda *paths: list(paths)
+    expected = by_id(
+        container(web, 1010, 1, docker_scope(web), "nginx", name="web", sources=src(f"/var/lib/docker/containers/{web}/config.v2.json")),
+        container(broken, 1110, 1, docker_scope(broken), "sleep 1d"),
+        container(forged, 1210, 1, docker_scope(forged), "sleep 2d"),
+        container(pweb, 2010, 1, f"/machine.slice/libpod-{pweb}.scope", "httpd -f", engine="podman", name="pweb",
+                  sources=src(f"{storage}/{pweb}/userdata/config.json", f"{storage}/containers.json")),
+        container(sandbox, 3010, 1, f"{pod_slice}/cri-containerd-{sandbox}.scope", "/pause", engine="containerd",
+                  pod="api-7d9f", namespace="prod", sources=src(f"{tasks}/{sandbox}/config.json")),
+        container(app, 3020, 1, f"{pod_slice}/cri-containerd-{app}.scope", "/api", engine="containerd", name="app",
+                  pod="api-7d9f", namespace="prod", sources=src(f"{tasks}/{app}/config.json")),
+        container(crio, 4010, 1, f"{crio_slice}/crio-{crio}.scope", "postgres", engine="cri-o", name="db",
+                  pod="db-0", namespace="prod", sources=src(f"{storage}/{crio}/userdata/config.json")),
+    )
+    for c in expected:
+        if c["id"] == web:
+            c["started"] = "2026-11-30T08:00:00.123456789Z"
+    write_case(name, f"""# {name}
+
+Running containers with their runtimes' state files under `root/` (passed as `--state-root`):
+Docker's `config.v2.json` (name `web`, configured env, user and working directory), Podman's
+`containers.json` and `userdata/config.json`, containerd's CRI bundles (a pod `prod/api-7d9f`
+with its sandbox and one container `app`) and a CRI-O container's annotations. Also what must
+never name anything: a stopped container's config (`old-web`), a Podman entry for a container
+that isn't running (`gone`), a truncated config, and a config that claims another container's ID.
+
+{CONSTRUCTED}
+""", procs, expected, state)
+
 systemd_case("docker-systemd-v2", "v2")
 systemd_case("docker-systemd-hybrid", "hybrid")
 hybrid_disagreement()
@@ -401,3 +489,4 @@ lxc_nspawn_ecs()
 kind_node()
 cgroupns_relative()
 docker_rootless_and_host()
+state_trees()

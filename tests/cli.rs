@@ -118,3 +118,57 @@ fn enter_on_a_fixture_fails_cleanly() {
             "--proc-root {root}: enter needs the procfs of ctenter's own pid namespace"
         ));
 }
+
+/// `--proc-root` and `--state-root` of one fixture case.
+fn with_state(case: &str, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["--proc-root".to_string(), fixture_proc(case)];
+    all.extend([
+        "--state-root".to_string(),
+        repo_path(&format!("fixtures/{case}/root")).display().to_string(),
+    ]);
+    all.extend(args.iter().map(|a| a.to_string()));
+    all
+}
+
+#[test]
+fn names_from_state_files_resolve_and_stale_ones_never_do() {
+    let pid_of = |needle: &str| ctenter(with_state("state-trees-v2", &["pid", needle])).run();
+    for (needle, pid) in [
+        ("web", "1010"),
+        ("/web", "1010"),
+        ("pweb", "2010"),
+        ("prod/api-7d9f/app", "3020"),
+        ("api-7d9f/app", "3020"),
+        ("api-7d9f", "3020"),
+        ("prod/db-0/db", "4010"),
+        ("db-0", "4010"),
+    ] {
+        pid_of(needle).expect_success().expect_stdout(&format!("{pid}\n"));
+    }
+    for stale in ["old-web", "gone", "prod/api-7d9f/POD", "app"] {
+        pid_of(stale)
+            .expect_one_line_error()
+            .expect_stderr_contains(&format!("no such container: {stale} ("));
+    }
+}
+
+#[test]
+fn a_full_id_resolves_and_ls_shows_names_and_pods() {
+    let expected: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(repo_path("fixtures/state-trees-v2/expected.json")).unwrap())
+            .unwrap();
+    let web = expected.iter().find(|c| c["name"] == "web").unwrap();
+    let web_pid = format!("{}\n", web["pid"]);
+    let id = web["id"].as_str().unwrap();
+    ctenter(with_state("state-trees-v2", &["pid", id])).run().expect_success().expect_stdout(&web_pid);
+    // The table shows the names; unnamed containers show "-".
+    let table = ctenter(with_state("state-trees-v2", &["ls"])).run();
+    table.expect_success();
+    let header = table.stdout.lines().next().unwrap();
+    assert_eq!(
+        header.split_whitespace().collect::<Vec<_>>(),
+        ["CONTAINER", "ID", "NAME", "ENGINE", "PID", "PROCS", "UPTIME", "POD", "NAMESPACE", "COMMAND"]
+    );
+    let row = table.stdout.lines().find(|l| l.starts_with(&id[..12])).unwrap();
+    assert_eq!(row.split_whitespace().take(3).collect::<Vec<_>>(), [&id[..12], "web", "docker"]);
+}
