@@ -92,6 +92,20 @@ pub struct EnterArgs {
     #[arg(short = 'e', long = "env", value_name = "KEY=VAL")]
     pub env: Vec<OsString>,
 
+    /// Read variables from a file (KEY=VAL or KEY per line, `#` comments), before -e. Repeatable.
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_file: Vec<PathBuf>,
+
+    /// The environment to start from: the container's configured one (`config`, as docker exec),
+    /// the init process's (`init`), or `auto`: config when state files give one, else init.
+    #[arg(long = "env-from", value_enum, default_value_t = EnvFromArg::Auto)]
+    pub env_from: EnvFromArg,
+
+    /// Run as USER[:GROUP], each a name or number, looked up in the container's /etc/passwd and
+    /// /etc/group. Default: the container's configured user, else root.
+    #[arg(short = 'u', long = "user", value_name = "USER[:GROUP]")]
+    pub user: Option<String>,
+
     /// How to join (for testing the fallback path): one setns on a pidfd, or /proc ns files.
     #[arg(long, value_enum, default_value_t = JoinViaArg::Auto, hide = true)]
     pub join_via: JoinViaArg,
@@ -103,6 +117,13 @@ pub struct EnterArgs {
     /// Command and arguments. Default: /bin/bash, else /bin/sh, as a login shell.
     #[arg(value_name = "CMD", trailing_var_arg = true, allow_hyphen_values = true)]
     pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnvFromArg {
+    Auto,
+    Config,
+    Init,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,8 +4,9 @@ use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::capture::CaptureOptions;
-use crate::cli::{Cli, CliCommand, JoinViaArg};
-use crate::enter::{EnterOptions, env};
+use crate::cli::{Cli, CliCommand, EnvFromArg, JoinViaArg};
+use crate::enter::user::UserSpec;
+use crate::enter::{EnterOptions, EnvFrom, env};
 use crate::namespace::{self, NsKind, join::JoinVia};
 use crate::procroot::ProcRoot;
 use crate::state::StateRoot;
@@ -44,6 +45,8 @@ pub enum ConfigError {
     Env(String),
     #[error("the command to run is an empty string")]
     EmptyCommand,
+    #[error("--user: {0}")]
+    User(String),
 }
 
 /// `caller_env` looks up the caller's variables for `-e KEY` (the only way one reaches inside).
@@ -79,6 +82,13 @@ pub fn from_cli(cli: Cli, caller_env: impl Fn(&OsStr) -> Option<OsString>) -> Re
                 namespaces,
                 workdir: args.workdir,
                 env: env_settings,
+                env_files: args.env_file,
+                env_from: match args.env_from {
+                    EnvFromArg::Auto => EnvFrom::Auto,
+                    EnvFromArg::Config => EnvFrom::Config,
+                    EnvFromArg::Init => EnvFrom::Init,
+                },
+                user: args.user.as_deref().map(UserSpec::parse).transpose().map_err(ConfigError::User)?,
                 command: args.command,
                 join_via: match args.join_via {
                     JoinViaArg::Auto => JoinVia::Auto,
@@ -178,6 +188,17 @@ mod tests {
             matches!(config(&["enter", "--ns", "net,bogus", "abc"]), Err(ConfigError::UnknownNamespace { name, .. }) if name == "bogus")
         );
         assert!(matches!(config(&["enter", "--ns", ",", "abc"]), Err(ConfigError::EmptyNamespaces(_))));
+    }
+
+    #[test]
+    fn user_and_env_sources() {
+        let options =
+            enter_options(&["enter", "-u", "web:www", "--env-from", "init", "--env-file", "/e", "abc"]);
+        assert_eq!(options.user, Some(UserSpec { user: "web".into(), group: Some("www".into()) }));
+        assert_eq!(options.env_from, EnvFrom::Init);
+        assert_eq!(options.env_files, vec![std::path::PathBuf::from("/e")]);
+        assert_eq!(enter_options(&["enter", "abc"]).env_from, EnvFrom::Auto);
+        assert!(matches!(config(&["enter", "-u", "web:", "abc"]), Err(ConfigError::User(_))));
     }
 
     #[test]

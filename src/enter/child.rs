@@ -5,17 +5,19 @@
 //! command after joining, as nsenter does. The joiner is outside the container's pid namespace,
 //! so nothing inside can see or signal it; the command is inside from birth.
 
+use std::ffi::CString;
 use std::fs::File;
 use std::os::fd::BorrowedFd;
 
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
-use nix::unistd::{Pid, chdir, getcwd, getpid, getppid, setsid};
+use nix::unistd::{Gid, Pid, Uid, chdir, getcwd, getpid, getppid, setgid, setgroups, setsid, setuid};
 
 use super::EnterError;
 use super::exec;
 use super::plan::{EnterPlan, Workdir};
 use super::supervise::{self, Supervised};
+use super::user;
 use crate::exit;
 use crate::namespace::join::{self, Target};
 use crate::procroot::ProcRoot;
@@ -92,13 +94,36 @@ fn run_command(plan: &EnterPlan, joiner: Pid) -> ! {
     if let Err(err) = setsid() {
         fail(plan, format!("setsid: {err}"), exit::FAILURE);
     }
+    let home = match become_user(plan) {
+        Ok(home) => home,
+        Err(err) => fail(plan, err, exit::FAILURE),
+    };
+    let mut env = plan.env.clone();
+    if !env.iter().any(|e| e.as_bytes().starts_with(b"HOME=")) {
+        env.extend(CString::new(format!("HOME={home}")));
+    }
     if let Err(err) = enter_workdir(&plan.workdir) {
         fail(plan, err, exit::FAILURE);
     }
     supervise::restore_signals_for_exec();
     sys::close_fds_above_stderr();
-    let failure = exec::exec(&plan.command, &plan.env, &plan.path_var);
+    let failure = exec::exec(&plan.command, &env, &plan.path_var);
     fail(plan, failure.message, failure.code)
+}
+
+/// Takes the user's identity from the container's own account files (read now, inside its mount
+/// namespace): supplementary groups first (the host's are dropped even for root), then gid, then
+/// uid, which for a non-root uid also clears every capability (capabilities(7)). Returns the
+/// HOME to use when the environment has none.
+fn become_user(plan: &EnterPlan) -> Result<String, EnterError> {
+    let passwd = user::read_container_file("/etc/passwd");
+    let group = user::read_container_file("/etc/group");
+    let creds = user::resolve(&plan.user, &passwd, &group).map_err(EnterError::User)?;
+    let groups: Vec<Gid> = creds.groups.iter().map(|&g| Gid::from_raw(g)).collect();
+    setgroups(&groups).map_err(|e| EnterError::Setup("setgroups", e.into()))?;
+    setgid(Gid::from_raw(creds.gid)).map_err(|e| EnterError::Setup("setgid", e.into()))?;
+    setuid(Uid::from_raw(creds.uid)).map_err(|e| EnterError::Setup("setuid", e.into()))?;
+    Ok(creds.home)
 }
 
 /// chdir only after joining the mount namespace, by path, so the directory is the container's

@@ -53,8 +53,9 @@ impl Environment {
     }
 }
 
-/// What `enter` runs with: the init's environment, TERM from the caller only when stdin is a
-/// terminal, HOME and PATH defaults where the init has none, then the user's `-e` settings.
+/// What `enter` runs with: the configured or the init's environment, TERM from the caller only
+/// when stdin is a terminal, a PATH default where it has none, then the user's `-e` settings.
+/// HOME, when missing, comes later from the container's passwd entry of the user (`user`).
 pub fn build(
     init_environ: &[u8],
     caller_term: Option<&OsStr>,
@@ -64,12 +65,32 @@ pub fn build(
     if let Some(term) = caller_term {
         env.set(b"TERM", term.as_bytes());
     }
-    env.set_default(b"HOME", b"/root");
     env.set_default(b"PATH", DEFAULT_PATH.as_bytes());
     for (key, value) in overrides {
         env.set(key.as_bytes(), value.as_bytes());
     }
     env
+}
+
+/// The settings of an `--env-file`, as docker reads one: a `KEY=VALUE` or `KEY` per line (see
+/// `parse_setting`), blank lines and `#` comments skipped, nothing unquoted or trimmed but the
+/// line's leading whitespace.
+pub fn parse_env_file(
+    content: &[u8],
+    caller: impl Fn(&OsStr) -> Option<OsString>,
+) -> Result<Vec<(OsString, OsString)>, String> {
+    let mut settings = Vec::new();
+    for (number, line) in content.split(|&b| b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let line = &line[line.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(line.len())..];
+        if line.is_empty() || line.starts_with(b"#") {
+            continue;
+        }
+        let setting = parse_setting(OsStr::from_bytes(line), &caller)
+            .map_err(|e| format!("line {}: {e}", number + 1))?;
+        settings.extend(setting);
+    }
+    Ok(settings)
 }
 
 /// Splits one `-e` argument: `KEY=VALUE`, or `KEY` alone to pass the caller's value (as
@@ -97,6 +118,19 @@ pub fn parse_setting(
 mod tests {
     use super::*;
 
+    #[test]
+    fn env_files_as_docker_reads_them() {
+        let caller = |key: &OsStr| (key == "FROM_CALLER").then(|| OsString::from("c"));
+        let content = b"# comment\n\nA=1\n  B = 2 \r\nFROM_CALLER\nMISSING\nC=\"q\"\n";
+        let got = parse_env_file(content, caller).unwrap();
+        let want: Vec<(OsString, OsString)> =
+            [("A", "1"), ("B ", " 2 "), ("FROM_CALLER", "c"), ("C", "\"q\"")]
+                .map(|(k, v)| (k.into(), v.into()))
+                .into();
+        assert_eq!(got, want);
+        assert!(parse_env_file(b"ok=1\n=bad\n", caller).unwrap_err().starts_with("line 2:"));
+    }
+
     fn strings(env: &Environment) -> Vec<String> {
         env.to_cstrings().into_iter().map(|c| c.into_string().unwrap()).collect()
     }
@@ -109,12 +143,9 @@ mod tests {
     }
 
     #[test]
-    fn empty_environ_gets_home_path_and_term() {
+    fn empty_environ_gets_path_and_term_and_home_waits_for_the_user() {
         let env = build(b"", Some(OsStr::new("xterm-256color")), &[]);
-        assert_eq!(
-            strings(&env),
-            vec!["TERM=xterm-256color", "HOME=/root", format!("PATH={DEFAULT_PATH}").as_str()]
-        );
+        assert_eq!(strings(&env), vec!["TERM=xterm-256color", format!("PATH={DEFAULT_PATH}").as_str()]);
     }
 
     #[test]

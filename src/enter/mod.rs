@@ -7,6 +7,7 @@ pub mod exec;
 pub mod plan;
 pub mod privileges;
 pub mod supervise;
+pub mod user;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -28,9 +29,24 @@ pub struct EnterOptions {
     /// `--ns`: `None` joins every namespace that differs from ctenter's.
     pub namespaces: Option<Vec<&'static NsKind>>,
     pub workdir: Option<OsString>,
+    /// `-e` settings, after those of the `--env-file`s (read by the caller, see `env_files`).
     pub env: Vec<(OsString, OsString)>,
+    /// `--env-file`s, read on the host by the command layer and put before `env`.
+    pub env_files: Vec<std::path::PathBuf>,
+    pub env_from: EnvFrom,
+    /// `-u`; `None` takes the container's configured user, else root.
+    pub user: Option<user::UserSpec>,
     pub command: Vec<OsString>,
     pub join_via: JoinVia,
+}
+
+/// Which environment the command starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvFrom {
+    /// The configured one when state files give it, else the init's.
+    Auto,
+    Config,
+    Init,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +69,12 @@ pub enum EnterError {
     Plan(#[from] PlanError),
     #[error("cannot read the environment of the container's init: {0}")]
     Environ(ProcError),
+    #[error("--env-from config: no configured environment found in the runtime's state files")]
+    NoConfiguredEnv,
+    #[error("the container's configured user: {0}")]
+    ConfiguredUser(String),
+    #[error("{0}")]
+    User(String),
     #[error(
         "the environment of the container's init (pid {pid}) is larger than {limit_mib} MiB; refusing to run the command with part of it"
     )]
@@ -93,11 +115,26 @@ pub fn run(root: &ProcRoot, found: &Found, options: &EnterOptions) -> Result<i32
     let target_ns = namespace::read_target(root, pid).map_err(|e| gone(e, EnterError::Namespaces))?;
     let own_ns = namespace::read_own().map_err(EnterError::Namespaces)?;
     let joins = namespace::plan(options.namespaces.as_deref(), &target_ns, &own_ns)?;
-    let environ =
-        root.read(pid, "environ", ENVIRON_READ_LIMIT + 1).map_err(|e| gone(e, EnterError::Environ))?;
-    if environ.len() as u64 > ENVIRON_READ_LIMIT {
-        return Err(EnterError::EnvironTooLarge { pid, limit_mib: ENVIRON_READ_LIMIT >> 20 });
-    }
+    let configured = &found.state.exec;
+    let environ = match (options.env_from, &configured.env) {
+        (EnvFrom::Config | EnvFrom::Auto, Some(env)) => env.join(&0u8),
+        (EnvFrom::Config, None) => return Err(EnterError::NoConfiguredEnv),
+        (EnvFrom::Init | EnvFrom::Auto, _) => {
+            let environ = root
+                .read(pid, "environ", ENVIRON_READ_LIMIT + 1)
+                .map_err(|e| gone(e, EnterError::Environ))?;
+            if environ.len() as u64 > ENVIRON_READ_LIMIT {
+                return Err(EnterError::EnvironTooLarge { pid, limit_mib: ENVIRON_READ_LIMIT >> 20 });
+            }
+            environ
+        }
+    };
+    let user = match (&options.user, &configured.user) {
+        (Some(spec), _) => spec.clone(),
+        (None, Some(configured)) => user::UserSpec::parse(configured).map_err(EnterError::ConfiguredUser)?,
+        (None, None) => user::UserSpec { user: "0".into(), group: None },
+    };
+    let workdir = options.workdir.clone().or_else(|| configured.workdir.clone().map(OsString::from));
     let init_cwd = root.read_link(pid, "cwd").ok().map(OsString::from);
     // Everything above was read by pid: make sure it was still this container's init throughout.
     recheck_identity(root, found, pidfd.as_ref())?;
@@ -112,7 +149,8 @@ pub fn run(root: &ProcRoot, found: &Found, options: &EnterOptions) -> Result<i32
         init_environ: &environ,
         caller_term: caller_term.as_deref(),
         env_overrides: &options.env,
-        workdir: options.workdir.as_deref(),
+        user,
+        workdir: workdir.as_deref(),
         init_cwd: init_cwd.as_deref(),
     });
 

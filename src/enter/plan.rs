@@ -5,12 +5,13 @@ use std::os::unix::ffi::OsStrExt;
 
 use super::env;
 use super::exec::CommandSpec;
+use super::user::UserSpec;
 use crate::namespace::Join;
 use crate::namespace::join::JoinVia;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Workdir {
-    /// `-w DIR`: entering it must succeed.
+    /// `-w DIR` or the container's configured working directory: entering it must succeed.
     Explicit(CString),
     /// The init's working directory as the kernel reports it; `/` when it can't be entered.
     InitCwd(CString),
@@ -27,6 +28,8 @@ pub struct EnterPlan {
     /// The PATH the command is looked up on: the container's, not ctenter's.
     pub path_var: Vec<u8>,
     pub workdir: Workdir,
+    /// Resolved inside the container (its /etc/passwd), after the joins.
+    pub user: UserSpec,
 }
 
 /// The inputs of a plan, gathered by the caller from /proc and the command line.
@@ -39,6 +42,7 @@ pub struct PlanInputs<'a> {
     pub init_environ: &'a [u8],
     pub caller_term: Option<&'a OsStr>,
     pub env_overrides: &'a [(OsString, OsString)],
+    pub user: UserSpec,
     pub workdir: Option<&'a OsStr>,
     pub init_cwd: Option<&'a OsStr>,
 }
@@ -66,6 +70,7 @@ impl EnterPlan {
             env: environment.to_cstrings(),
             path_var,
             workdir,
+            user: inputs.user,
         }
     }
 
@@ -104,6 +109,7 @@ mod tests {
             init_environ: b"PATH=/opt/bin:/bin\0",
             caller_term: None,
             env_overrides: &[],
+            user: UserSpec { user: "0".into(), group: None },
             workdir,
             init_cwd,
         }
