@@ -72,6 +72,10 @@ pub struct LsArgs {
 
 #[derive(Debug, Args)]
 pub struct PidArgs {
+    /// Explain the resolution: how the container matched, the init chosen and why, the files
+    /// read, and the equivalent nsenter command line.
+    #[arg(long)]
+    pub explain: bool,
     /// Full ID or unique ID prefix (hex IDs case-insensitive; LXC and ctr IDs are names).
     #[arg(value_name = "CONTAINER")]
     pub container: String,

@@ -21,7 +21,7 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Ls(LsOptions),
-    Pid { container: String },
+    Pid { container: String, explain: bool },
     Enter(EnterOptions),
     Capture(CaptureOptions),
 }
@@ -55,7 +55,7 @@ pub fn from_cli(cli: Cli, caller_env: impl Fn(&OsStr) -> Option<OsString>) -> Re
         CliCommand::Ls(args) => {
             Command::Ls(LsOptions { json: args.json, no_trunc: args.no_trunc, quiet: args.quiet })
         }
-        CliCommand::Pid(args) => Command::Pid { container: args.container },
+        CliCommand::Pid(args) => Command::Pid { container: args.container, explain: args.explain },
         CliCommand::Capture(args) => Command::Capture(CaptureOptions {
             containers: if args.all { None } else { Some(args.containers) },
             output: args.output,

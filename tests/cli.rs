@@ -172,3 +172,21 @@ fn a_full_id_resolves_and_ls_shows_names_and_pods() {
     let row = table.stdout.lines().find(|l| l.starts_with(&id[..12])).unwrap();
     assert_eq!(row.split_whitespace().take(3).collect::<Vec<_>>(), [&id[..12], "web", "docker"]);
 }
+
+#[test]
+fn pid_explain_says_how_and_why() {
+    let run = ctenter(with_state("state-trees-v2", &["pid", "--explain", "api-7d9f"])).run();
+    run.expect_success()
+        .expect_stdout_contains("matched:    \"api-7d9f\" by its name\n")
+        .expect_stdout_contains("pod:        prod/api-7d9f\n")
+        .expect_stdout_contains("init:       pid 3020: /api\n")
+        .expect_stdout_contains("why:        pid 1 of its own pid namespace (NSpid 3020 1)\n")
+        .expect_stdout_contains("-namespace k8s.io")
+        .expect_stdout_contains("/run/containerd/io.containerd.runtime.v2.task/k8s.io/")
+        .expect_stdout_contains("nsenter:    nsenter --target 3020 --mount --uts --ipc --net --pid\n");
+    let (id, _) = &expected_ids("docker-pid-host")[0];
+    let host_pid = ctenter(["--proc-root", &fixture_proc("docker-pid-host"), "pid", "--explain", id]).run();
+    host_pid
+        .expect_success()
+        .expect_stdout_contains("the earliest member whose parent is outside the container");
+}

@@ -392,3 +392,18 @@ impl Drop for FakeCgroup {
         let _ = std::fs::remove_dir(&self.dir);
     }
 }
+
+#[test]
+fn pid_explain_gives_an_nsenter_line_that_works() {
+    if !live("pid_explain_gives_an_nsenter_line_that_works") {
+        return;
+    }
+    let c = TestContainer::start(&["--hostname", "ct-explain"], &["sleep", "579"]);
+    let run = ctenter(["pid", "--explain", &c.name]).run();
+    run.expect_success().expect_stdout_contains("by its name");
+    let line = run.stdout.lines().find_map(|l| l.strip_prefix("nsenter:    ")).expect("an nsenter line");
+    let argv: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(argv[..3], ["nsenter", "--target", &c.pid().to_string()]);
+    let out = Command::new(argv[0]).args(&argv[1..]).arg("hostname").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "ct-explain\n", "{line}: {out:?}");
+}

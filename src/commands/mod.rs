@@ -12,7 +12,7 @@ use crate::resolver::Scan;
 pub fn run(config: &Config) -> anyhow::Result<i32> {
     match &config.command {
         Command::Ls(options) => ls::run(config, options),
-        Command::Pid { container } => pid::run(config, container),
+        Command::Pid { container, explain } => pid::run(config, container, *explain),
         Command::Enter(options) => enter::run(config, options),
         Command::Capture(options) => capture::run(config, options),
     }

@@ -24,17 +24,49 @@ pub struct NsKind {
     /// The file that shows which namespace *this* process joined: setns(2) on a pid or time
     /// namespace changes only the namespace of children, shown as `*_for_children`.
     pub joined_file: &'static str,
+    /// nsenter(1)'s option for this kind, for `pid --explain`.
+    pub nsenter: &'static str,
 }
 
 pub static NAMESPACES: [NsKind; 8] = [
-    NsKind { name: "user", aliases: &[], flag: libc::CLONE_NEWUSER, joined_file: "user" },
-    NsKind { name: "cgroup", aliases: &[], flag: libc::CLONE_NEWCGROUP, joined_file: "cgroup" },
-    NsKind { name: "ipc", aliases: &[], flag: libc::CLONE_NEWIPC, joined_file: "ipc" },
-    NsKind { name: "uts", aliases: &[], flag: libc::CLONE_NEWUTS, joined_file: "uts" },
-    NsKind { name: "net", aliases: &["network"], flag: libc::CLONE_NEWNET, joined_file: "net" },
-    NsKind { name: "pid", aliases: &[], flag: libc::CLONE_NEWPID, joined_file: "pid_for_children" },
-    NsKind { name: "mnt", aliases: &["mount"], flag: libc::CLONE_NEWNS, joined_file: "mnt" },
-    NsKind { name: "time", aliases: &[], flag: CLONE_NEWTIME, joined_file: "time_for_children" },
+    NsKind { name: "user", aliases: &[], flag: libc::CLONE_NEWUSER, joined_file: "user", nsenter: "--user" },
+    NsKind {
+        name: "cgroup",
+        aliases: &[],
+        flag: libc::CLONE_NEWCGROUP,
+        joined_file: "cgroup",
+        nsenter: "--cgroup",
+    },
+    NsKind { name: "ipc", aliases: &[], flag: libc::CLONE_NEWIPC, joined_file: "ipc", nsenter: "--ipc" },
+    NsKind { name: "uts", aliases: &[], flag: libc::CLONE_NEWUTS, joined_file: "uts", nsenter: "--uts" },
+    NsKind {
+        name: "net",
+        aliases: &["network"],
+        flag: libc::CLONE_NEWNET,
+        joined_file: "net",
+        nsenter: "--net",
+    },
+    NsKind {
+        name: "pid",
+        aliases: &[],
+        flag: libc::CLONE_NEWPID,
+        joined_file: "pid_for_children",
+        nsenter: "--pid",
+    },
+    NsKind {
+        name: "mnt",
+        aliases: &["mount"],
+        flag: libc::CLONE_NEWNS,
+        joined_file: "mnt",
+        nsenter: "--mount",
+    },
+    NsKind {
+        name: "time",
+        aliases: &[],
+        flag: CLONE_NEWTIME,
+        joined_file: "time_for_children",
+        nsenter: "--time",
+    },
 ];
 
 pub fn kind_by_name(name: &str) -> Option<&'static NsKind> {

@@ -115,6 +115,17 @@ pub fn choose_init(members: &[ProcessInfo]) -> Option<&ProcessInfo> {
     })
 }
 
+/// Why `choose_init` chose `init`, in words for `pid --explain`.
+pub fn init_reason(init: &ProcessInfo) -> String {
+    match &init.nspid {
+        Some(ids) if init.is_namespace_init() => {
+            let ids: Vec<String> = ids.iter().map(u32::to_string).collect();
+            format!("pid 1 of its own pid namespace (NSpid {})", ids.join(" "))
+        }
+        _ => "no member is pid 1 of a pid namespace of its own: the earliest member whose parent is outside the container".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,6 +93,24 @@ impl fmt::Display for CandidateList<'_> {
     }
 }
 
+/// Which rule of `Scan::resolve` matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchedBy {
+    Id,
+    Name,
+    Prefix,
+}
+
+impl MatchedBy {
+    pub fn describe(self) -> &'static str {
+        match self {
+            MatchedBy::Id => "its full ID",
+            MatchedBy::Name => "its name",
+            MatchedBy::Prefix => "a unique ID prefix",
+        }
+    }
+}
+
 /// The result of one scan of a proc root.
 pub struct Scan {
     root: ProcRoot,
@@ -122,22 +140,29 @@ impl Scan {
     }
 
     /// The one container `needle` names, or an error that lists every candidate. Never guesses.
-    /// Order: an exact full ID, then an exact name (see `query::names`), then a unique ID prefix.
+    /// Order: an exact full ID, then an exact name (see `query::by_name`), then a unique prefix.
     pub fn resolve(&self, needle: &str) -> Result<Found, ResolveError> {
+        self.resolve_how(needle).map(|(found, _)| found)
+    }
+
+    /// `resolve`, also saying which rule matched.
+    pub fn resolve_how(&self, needle: &str) -> Result<(Found, MatchedBy), ResolveError> {
         if needle.is_empty() {
             return Err(ResolveError::EmptyQuery);
         }
         let exact = query::exact_ids(&self.containers, needle);
         if !exact.is_empty() {
-            return self.one_of(needle, exact.into_iter().filter_map(|c| self.found(c)).collect());
+            let candidates = exact.into_iter().filter_map(|c| self.found(c)).collect();
+            return Ok((self.one_of(needle, candidates)?, MatchedBy::Id));
         }
         let all = self.list();
         let named = query::by_name(&all, needle);
         if !named.is_empty() {
-            return self.one_of(needle, named.into_iter().cloned().collect());
+            return Ok((self.one_of(needle, named.into_iter().cloned().collect())?, MatchedBy::Name));
         }
         let prefixed = query::id_prefix(&self.containers, needle);
-        self.one_of(needle, prefixed.into_iter().filter_map(|c| self.found(c)).collect())
+        let candidates = prefixed.into_iter().filter_map(|c| self.found(c)).collect();
+        Ok((self.one_of(needle, candidates)?, MatchedBy::Prefix))
     }
 
     fn one_of(&self, needle: &str, mut candidates: Vec<Found>) -> Result<Found, ResolveError> {

@@ -113,6 +113,11 @@ impl Run {
     }
 
     #[track_caller]
+    pub fn expect_stdout_contains(&self, needle: &str) -> &Self {
+        assert!(self.stdout.contains(needle), "{}", self.report(&format!("stdout lacks {needle:?}")));
+        self
+    }
+
     pub fn expect_stderr_contains(&self, needle: &str) -> &Self {
         assert!(self.stderr.contains(needle), "{}", self.report(&format!("stderr lacks {needle:?}")));
         self
