@@ -1,12 +1,10 @@
-//! The table of runtime cgroup layouts: one row per layout, regexes compiled once.
+//! The table of runtime cgroup layouts: one row per layout.
 //!
 //! A layout recognises one path segment, in a context (anywhere, right after a given segment,
 //! below a given segment, right after a Kubernetes pod segment), as a container and captures its
-//! ID. Adding a runtime = one row here + one fixture directory.
-
-use std::sync::LazyLock;
-
-use regex::bytes::Regex;
+//! ID. Adding a runtime = one row here + one fixture directory. The segment patterns are plain
+//! prefix/ID/suffix shapes rather than regexes: compiling a dozen regexes cost more than the
+//! whole scan of a small host (`cargo bench`, docs/PERFORMANCE.md).
 
 use super::cgroup;
 
@@ -50,71 +48,164 @@ enum Context {
     AfterPod,
 }
 
+/// The shape of the ID part of a segment.
+#[derive(Clone, Copy)]
+enum IdShape {
+    /// 64 lowercase hex digits: Docker, Podman, containerd, CRI-O.
+    Hex64,
+    /// `<32 hex>-<digits>`: ECS task containers.
+    Ecs,
+    /// Any non-empty name: LXC, nspawn.
+    Name,
+}
+
+/// A whole segment: `<prefix><id><suffix>`.
+enum Pattern {
+    /// `suffix` must be there; `optional_suffix` may be.
+    Plain { prefix: &'static str, id: IdShape, suffix: &'static str, optional_suffix: &'static str },
+    /// containerd's colon form, `<pod>.slice:<runtime>:<id>`.
+    Colon { runtime: &'static str },
+}
+
 struct Layout {
     engine: Engine,
     context: Context,
-    /// Anchored pattern for the whole segment; group `id` is the container ID.
-    segment: &'static str,
+    pattern: Pattern,
     /// systemd escapes `-` in unit names as `\x2d` (systemd.unit(5)); machine names need it back.
     unescape: bool,
 }
 
-const HEX64: &str = "[0-9a-f]{64}";
+const fn row(
+    engine: Engine,
+    context: Context,
+    prefix: &'static str,
+    id: IdShape,
+    suffix: &'static str,
+) -> Layout {
+    Layout {
+        engine,
+        context,
+        pattern: Pattern::Plain { prefix, id, suffix, optional_suffix: "" },
+        unescape: false,
+    }
+}
 
-const fn row(engine: Engine, context: Context, segment: &'static str) -> Layout {
-    Layout { engine, context, segment, unescape: false }
+/// `<prefix><64 hex>` with an optional `.scope`.
+const fn scope_optional(engine: Engine, context: Context, prefix: &'static str) -> Layout {
+    let pattern = Pattern::Plain { prefix, id: IdShape::Hex64, suffix: "", optional_suffix: ".scope" };
+    Layout { engine, context, pattern, unescape: false }
+}
+
+const fn colon(engine: Engine, runtime: &'static str) -> Layout {
+    Layout { engine, context: Context::Anywhere, pattern: Pattern::Colon { runtime }, unescape: false }
 }
 
 /// First matching row wins, so the specific rows stand before the bare-ID catch-all.
-static LAYOUTS: LazyLock<Vec<Layout>> = LazyLock::new(|| {
-    let hex = |pattern: &str| pattern.replace("HEX64", HEX64).leak() as &'static str;
-    vec![
-        // Docker, systemd driver, rootful (`system.slice`), rootless (`user@<uid>.service/...`)
-        // and Kubernetes' systemd driver on dockershim (`kubepods-...-pod<uid>.slice/`).
-        row(Engine::Docker, Context::Anywhere, hex(r"^docker-(?P<id>HEX64)\.scope$")),
-        // Podman: cgroupfs `/libpod_parent/libpod-<id>`, systemd `libpod-<id>.scope` (rootful
-        // `machine.slice`, rootless `user.slice`); `libpod-conmon-<id>.scope` does not match.
-        row(Engine::Podman, Context::Anywhere, hex(r"^libpod-(?P<id>HEX64)(\.scope)?$")),
-        // containerd's CRI plugin, systemd driver; the `.scope` is absent on some static pods.
-        row(Engine::Containerd, Context::Anywhere, hex(r"^cri-containerd-(?P<id>HEX64)(\.scope)?$")),
-        // CRI-O, systemd driver; `crio-conmon-<id>.scope` does not match.
-        row(Engine::CriO, Context::Anywhere, hex(r"^crio-(?P<id>HEX64)(\.scope)?$")),
-        // The colon form `<pod slice>:<runtime>:<id>` (cgroup v1 with systemd, containerd 1.4+).
-        row(Engine::Containerd, Context::Anywhere, hex(r"^[^:]*\.slice:cri-containerd:(?P<id>HEX64)$")),
-        row(Engine::CriO, Context::Anywhere, hex(r"^[^:]*\.slice:crio:(?P<id>HEX64)$")),
-        row(Engine::Docker, Context::Anywhere, hex(r"^[^:]*\.slice:docker:(?P<id>HEX64)$")),
-        // Kubelet cgroupfs driver: `/kubepods[/<qos>]/pod<uid>/<id>`, runtime not named.
-        row(Engine::Kubernetes, Context::AfterPod, hex(r"^(?P<id>HEX64)$")),
-        // ECS/Fargate task containers: `/ecs/<task>/<32 hex>-<digits>`.
-        row(Engine::Ecs, Context::Under(b"ecs"), r"^(?P<id>[0-9a-f]{32}-[0-9]+)$"),
-        // LXC/LXD/Incus: `/lxc/<name>`, `/lxc.payload/<name>`, `/lxc.payload.<name>`; the
-        // `lxc.monitor.<name>` cgroup holds LXC's monitor, not the container.
-        row(Engine::Lxc, Context::After(b"lxc"), r"^(?P<id>.+)$"),
-        row(Engine::Lxc, Context::After(b"lxc.payload"), r"^(?P<id>.+)$"),
-        row(Engine::Lxc, Context::Anywhere, r"^lxc\.payload\.(?P<id>.+)$"),
-        // systemd-nspawn (and machinectl): `machine.slice/machine-<escaped name>.scope`.
-        Layout {
-            engine: Engine::SystemdNspawn,
-            context: Context::After(b"machine.slice"),
-            segment: r"^machine-(?P<id>.+)\.scope$",
-            unescape: true,
+const LAYOUTS: &[Layout] = &[
+    // Docker, systemd driver, rootful (`system.slice`), rootless (`user@<uid>.service/...`) and
+    // Kubernetes' systemd driver on dockershim (`kubepods-...-pod<uid>.slice/`).
+    row(Engine::Docker, Context::Anywhere, "docker-", IdShape::Hex64, ".scope"),
+    // Podman: cgroupfs `/libpod_parent/libpod-<id>`, systemd `libpod-<id>.scope` (rootful
+    // `machine.slice`, rootless `user.slice`); `libpod-conmon-<id>.scope` does not match.
+    scope_optional(Engine::Podman, Context::Anywhere, "libpod-"),
+    // containerd's CRI plugin, systemd driver; the `.scope` is absent on some static pods.
+    scope_optional(Engine::Containerd, Context::Anywhere, "cri-containerd-"),
+    // CRI-O, systemd driver; `crio-conmon-<id>.scope` does not match.
+    scope_optional(Engine::CriO, Context::Anywhere, "crio-"),
+    // The colon form `<pod slice>:<runtime>:<id>` (cgroup v1 with systemd, containerd 1.4+).
+    colon(Engine::Containerd, "cri-containerd"),
+    colon(Engine::CriO, "crio"),
+    colon(Engine::Docker, "docker"),
+    // Kubelet cgroupfs driver: `/kubepods[/<qos>]/pod<uid>/<id>`, runtime not named.
+    row(Engine::Kubernetes, Context::AfterPod, "", IdShape::Hex64, ""),
+    // ECS/Fargate task containers: `/ecs/<task>/<32 hex>-<digits>`.
+    row(Engine::Ecs, Context::Under(b"ecs"), "", IdShape::Ecs, ""),
+    // LXC/LXD/Incus: `/lxc/<name>`, `/lxc.payload/<name>`, `/lxc.payload.<name>`; the
+    // `lxc.monitor.<name>` cgroup holds LXC's monitor, not the container.
+    row(Engine::Lxc, Context::After(b"lxc"), "", IdShape::Name, ""),
+    row(Engine::Lxc, Context::After(b"lxc.payload"), "", IdShape::Name, ""),
+    row(Engine::Lxc, Context::Anywhere, "lxc.payload.", IdShape::Name, ""),
+    // systemd-nspawn (and machinectl): `machine.slice/machine-<escaped name>.scope`.
+    Layout {
+        engine: Engine::SystemdNspawn,
+        context: Context::After(b"machine.slice"),
+        pattern: Pattern::Plain {
+            prefix: "machine-",
+            id: IdShape::Name,
+            suffix: ".scope",
+            optional_suffix: "",
         },
-        // A bare ID: Docker's cgroupfs `/docker/<id>`, old Debian's `/<id>`, any
-        // `--cgroup-parent` (`/custom/<id>`, `/ecs/<task>/<id>`), `<id>.scope`. The supervisor
-        // check corrects the engine when a plain containerd made it.
-        row(Engine::Docker, Context::Anywhere, hex(r"^(?P<id>HEX64)(\.scope)?$")),
-    ]
-});
+        unescape: true,
+    },
+    // A bare ID: Docker's cgroupfs `/docker/<id>`, old Debian's `/<id>`, any `--cgroup-parent`
+    // (`/custom/<id>`, `/ecs/<task>/<id>`), `<id>.scope`. The supervisor check corrects the
+    // engine when a plain containerd made it.
+    scope_optional(Engine::Docker, Context::Anywhere, ""),
+];
 
-static COMPILED: LazyLock<Vec<(&'static Layout, Regex)>> = LazyLock::new(|| {
-    LAYOUTS
-        .iter()
-        .map(|layout| (layout, Regex::new(layout.segment).expect("engine table regex is valid")))
-        .collect()
-});
+impl IdShape {
+    fn matches(self, id: &[u8]) -> bool {
+        let hex = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
+        match self {
+            IdShape::Hex64 => id.len() == 64 && id.iter().all(hex),
+            IdShape::Ecs => match id.split_at_checked(32) {
+                Some((task, rest)) => {
+                    task.iter().all(hex)
+                        && rest
+                            .strip_prefix(b"-")
+                            .is_some_and(|n| !n.is_empty() && n.iter().all(u8::is_ascii_digit))
+                }
+                None => false,
+            },
+            IdShape::Name => !id.is_empty(),
+        }
+    }
+}
 
-static POD_SEGMENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^pod[0-9a-f]{8}[-_]?([0-9a-f]{4}[-_]?){3}[0-9a-f]{12}$").expect("valid"));
+impl Pattern {
+    /// The ID part of `segment`, when the whole segment has this shape.
+    fn id<'s>(&self, segment: &'s [u8]) -> Option<&'s [u8]> {
+        match self {
+            Pattern::Plain { prefix, id, suffix, optional_suffix } => {
+                let rest = segment.strip_prefix(prefix.as_bytes())?.strip_suffix(suffix.as_bytes())?;
+                let candidates = [
+                    rest.strip_suffix(optional_suffix.as_bytes()).filter(|_| !optional_suffix.is_empty()),
+                    Some(rest),
+                ];
+                candidates.into_iter().flatten().find(|candidate| id.matches(candidate))
+            }
+            Pattern::Colon { runtime } => {
+                let (head, id) = segment.rsplit_once_byte(b':')?;
+                let slice = head.strip_suffix(runtime.as_bytes())?.strip_suffix(b":")?;
+                (slice.ends_with(b".slice") && !slice.contains(&b':') && IdShape::Hex64.matches(id))
+                    .then_some(id)
+            }
+        }
+    }
+}
+
+trait SplitOnce {
+    fn rsplit_once_byte(&self, byte: u8) -> Option<(&[u8], &[u8])>;
+}
+
+impl SplitOnce for [u8] {
+    fn rsplit_once_byte(&self, byte: u8) -> Option<(&[u8], &[u8])> {
+        let at = self.iter().rposition(|&b| b == byte)?;
+        Some((&self[..at], &self[at + 1..]))
+    }
+}
+
+/// `pod<uid>`: the kubelet's pod cgroup, its UID as 32 hex digits, dashed (`8-4-4-4-12`) or with
+/// systemd's underscores.
+fn is_pod_segment(segment: &[u8]) -> bool {
+    let Some(uid) = segment.strip_prefix(b"pod") else { return false };
+    let hex = uid.iter().filter(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)).count();
+    let separators: Vec<usize> =
+        uid.iter().enumerate().filter(|(_, b)| **b == b'-' || **b == b'_').map(|(i, _)| i).collect();
+    hex == 32
+        && (separators.is_empty() || separators == [8, 13, 18, 23])
+        && hex + separators.len() == uid.len()
+}
 
 /// One container level named by a cgroup path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,17 +231,17 @@ pub fn classify_path(path: &[u8]) -> Vec<ContainerRef> {
 
 fn classify_segment(ancestors: &[&[u8]], segment: &[u8], prefix: &[u8]) -> Option<ContainerRef> {
     let previous = ancestors.last().copied().unwrap_or(b"");
-    COMPILED.iter().find_map(|(layout, regex)| {
+    LAYOUTS.iter().find_map(|layout| {
         let in_context = match layout.context {
             Context::Anywhere => true,
             Context::After(parent) => previous == parent,
             Context::Under(ancestor) => ancestors.contains(&ancestor),
-            Context::AfterPod => POD_SEGMENT.is_match(previous),
+            Context::AfterPod => is_pod_segment(previous),
         };
         if !in_context {
             return None;
         }
-        let id = regex.captures(segment)?.name("id")?.as_bytes();
+        let id = layout.pattern.id(segment)?;
         let id =
             if layout.unescape { unescape_unit_name(id) } else { String::from_utf8_lossy(id).into_owned() };
         Some(ContainerRef { engine: layout.engine, id, cgroup: String::from_utf8_lossy(prefix).into_owned() })
@@ -271,6 +362,15 @@ mod tests {
         assert_eq!(found(&format!("/../../system.slice/docker-{A}.scope")), one("docker", A));
         assert!(found("/../../init.scope").is_empty());
         assert!(found("/../..").is_empty());
+    }
+
+    #[test]
+    fn pod_segments() {
+        assert!(is_pod_segment(b"pod74ba62da-1a3d-11e7-bb11-080027cb0e22"));
+        assert!(is_pod_segment(b"pod9729a196c4723b60ab401eaff722982d"));
+        assert!(!is_pod_segment(b"pod74ba62da-1a3d-11e7-bb11-080027cb0e2"));
+        assert!(!is_pod_segment(b"pod74ba62da1-a3d-11e7-bb11-080027cb0e22"));
+        assert!(!is_pod_segment(b"kubepods"));
     }
 
     #[test]
