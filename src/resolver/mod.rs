@@ -115,6 +115,7 @@ impl MatchedBy {
 pub struct Scan {
     root: ProcRoot,
     state_root: StateRoot,
+    boot_time: std::sync::OnceLock<Option<(u64, u64)>>,
     pub containers: Vec<Container>,
     pub processes_scanned: usize,
     pub unreadable: usize,
@@ -127,6 +128,7 @@ impl Scan {
         Ok(Self {
             root: root.clone(),
             state_root: state_root.clone(),
+            boot_time: std::sync::OnceLock::new(),
             processes_scanned: index.processes_scanned,
             unreadable: index.unreadable,
             first_unreadable: index.first_unreadable.take(),
@@ -155,10 +157,11 @@ impl Scan {
             let candidates = exact.into_iter().filter_map(|c| self.found(c)).collect();
             return Ok((self.one_of(needle, candidates)?, MatchedBy::Id));
         }
-        let all = self.list();
-        let named = query::by_name(&all, needle);
+        let states: Vec<ContainerState> = self.containers.iter().map(|c| self.naming_state(c)).collect();
+        let named = query::by_name(&states, needle);
         if !named.is_empty() {
-            return Ok((self.one_of(needle, named.into_iter().cloned().collect())?, MatchedBy::Name));
+            let candidates = named.into_iter().filter_map(|i| self.found(&self.containers[i])).collect();
+            return Ok((self.one_of(needle, candidates)?, MatchedBy::Name));
         }
         let prefixed = query::id_prefix(&self.containers, needle);
         let candidates = prefixed.into_iter().filter_map(|c| self.found(c)).collect();
@@ -175,6 +178,23 @@ impl Scan {
             1 => Ok(candidates.remove(0)),
             _ => Err(ResolveError::Ambiguous { needle: needle.to_string(), candidates }),
         }
+    }
+
+    /// What names a container, read cheaply: its state files, without choosing its init. Only
+    /// where those give no name and conmon may (Podman, CRI-O) is the init's supervisor read.
+    fn naming_state(&self, container: &Container) -> ContainerState {
+        let lookup = state::Lookup {
+            engine: container.engine,
+            id: &container.id,
+            cgroup: &container.cgroup,
+            supervisor_name: None,
+        };
+        let state = state::lookup(&self.state_root, &lookup);
+        let conmon_may_name = matches!(container.engine, Engine::Podman | Engine::CriO | Engine::Kubernetes);
+        if state.name.is_none() && conmon_may_name {
+            return self.found(container).map(|f| f.state).unwrap_or(state);
+        }
+        state
     }
 
     fn found(&self, container: &Container) -> Option<Found> {
@@ -197,18 +217,20 @@ impl Scan {
             supervisor_name: supervisor.as_ref().and_then(|s| s.name.as_deref()),
         };
         let state = state::lookup(&self.state_root, &lookup);
-        let started_unix = started_from_proc(&self.root, &init);
+        let ticks = init.start_time.zip(*self.boot_time.get_or_init(|| boot_time(&self.root)));
+        let started_unix = ticks.map(|(start, (btime, hz))| btime + start / hz);
         Some(Found { container, init, command, state, started_unix })
     }
 }
 
-/// The init's start in seconds since the epoch: boot time (`btime` of `<root>/stat`) plus its
-/// start in clock ticks (proc(5)). `None` for a proc tree without a `stat` file (fixtures).
-fn started_from_proc(root: &ProcRoot, init: &ProcessInfo) -> Option<u64> {
+/// Boot time (`btime` of `<root>/stat`, seconds since the epoch) and clock ticks per second:
+/// a process started `starttime / ticks` seconds after boot (proc(5)). `None` for a proc tree
+/// without a `stat` file (fixtures).
+fn boot_time(root: &ProcRoot) -> Option<(u64, u64)> {
     let stat = root.read_global("stat")?;
     let btime: u64 = stat.lines().find_map(|l| l.strip_prefix("btime "))?.trim().parse().ok()?;
     let ticks = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK).ok()??.max(1) as u64;
-    Some(btime + init.start_time? / ticks)
+    Some((btime, ticks))
 }
 
 /// `cmdline` with NULs as spaces; a process with an empty one (a zombie) shows its `[comm]`.

@@ -1,7 +1,7 @@
 //! Matching a user's `<CONTAINER>` argument: full ID, name, or unique ID prefix.
 
-use super::Found;
 use super::index::Container;
+use crate::state::ContainerState;
 
 /// Containers whose ID is exactly `needle` (hex IDs case-insensitively). More than one means
 /// one ID at two places (see `Index`): the caller reports them all.
@@ -14,13 +14,12 @@ pub fn id_prefix<'a>(containers: &'a [Container], needle: &str) -> Vec<&'a Conta
     containers.iter().filter(|c| id_has_prefix(&c.id, needle)).collect()
 }
 
-/// Containers `needle` names: a runtime's name (Docker's with or without its leading `/`), or
-/// for Kubernetes `namespace/pod/container`, `pod/container`, or `pod` alone when the pod has
-/// exactly one container besides its sandbox. Names compare exactly.
-pub fn by_name<'a>(found: &'a [Found], needle: &str) -> Vec<&'a Found> {
+/// The indices of the containers `needle` names: a runtime's name (Docker's with or without its
+/// leading `/`), or for Kubernetes `namespace/pod/container`, `pod/container`, or `pod` alone
+/// when the pod has exactly one container besides its sandbox. Names compare exactly.
+pub fn by_name(states: &[ContainerState], needle: &str) -> Vec<usize> {
     let plain = needle.strip_prefix('/').unwrap_or(needle);
-    let named = |f: &&Found| {
-        let state = &f.state;
+    let named = |state: &ContainerState| {
         let name = state.name.as_deref();
         let kubernetes = match (state.namespace.as_deref(), state.pod.as_deref(), name) {
             (Some(namespace), Some(pod), Some(name)) if !state.sandbox => {
@@ -30,13 +29,13 @@ pub fn by_name<'a>(found: &'a [Found], needle: &str) -> Vec<&'a Found> {
         };
         kubernetes || (state.pod.is_none() && name == Some(plain))
     };
-    let matches: Vec<&Found> = found.iter().filter(named).collect();
+    let matches: Vec<usize> = (0..states.len()).filter(|&i| named(&states[i])).collect();
     if !matches.is_empty() {
         return matches;
     }
     // `pod` alone: one match is the pod's only container; a pod of several containers, or pods
     // of one name in several namespaces, give several, which the caller lists as ambiguous.
-    found.iter().filter(|f| f.state.pod.as_deref() == Some(needle) && !f.state.sandbox).collect()
+    (0..states.len()).filter(|&i| states[i].pod.as_deref() == Some(needle) && !states[i].sandbox).collect()
 }
 
 fn is_hex(id: &str) -> bool {
@@ -58,9 +57,7 @@ fn id_has_prefix(id: &str, needle: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolver::ProcessInfo;
     use crate::resolver::engines::Engine;
-    use crate::state::ContainerState;
 
     fn container(id: &str) -> Container {
         Container {
@@ -79,24 +76,14 @@ mod tests {
         hits.into_iter().map(|c| c.id.as_str()).collect()
     }
 
-    fn found(id: &str, name: &str, pod: Option<(&str, &str)>, sandbox: bool) -> Found {
-        Found {
-            container: container(id),
-            init: ProcessInfo::default(),
-            command: String::new(),
-            state: ContainerState {
-                name: Some(name.into()),
-                namespace: pod.map(|(ns, _)| ns.into()),
-                pod: pod.map(|(_, p)| p.into()),
-                sandbox,
-                ..Default::default()
-            },
-            started_unix: None,
+    fn state(name: &str, pod: Option<(&str, &str)>, sandbox: bool) -> ContainerState {
+        ContainerState {
+            name: Some(name.into()),
+            namespace: pod.map(|(ns, _)| ns.into()),
+            pod: pod.map(|(_, p)| p.into()),
+            sandbox,
+            ..Default::default()
         }
-    }
-
-    fn names(hits: Vec<&Found>) -> Vec<&str> {
-        hits.into_iter().map(|f| f.container.id.as_str()).collect()
     }
 
     #[test]
@@ -136,9 +123,9 @@ mod tests {
 
     #[test]
     fn docker_names_with_or_without_the_slash() {
-        let all = [found("aa", "web", None, false), found("bb", "db", None, false)];
-        assert_eq!(names(by_name(&all, "web")), vec!["aa"]);
-        assert_eq!(names(by_name(&all, "/web")), vec!["aa"]);
+        let all = [state("web", None, false), state("db", None, false)];
+        assert_eq!(by_name(&all, "web"), vec![0]);
+        assert_eq!(by_name(&all, "/web"), vec![0]);
         assert!(by_name(&all, "WEB").is_empty());
         assert!(by_name(&all, "we").is_empty(), "names are never prefixes");
     }
@@ -146,18 +133,18 @@ mod tests {
     #[test]
     fn kubernetes_names() {
         let all = [
-            found("p1", "POD", Some(("prod", "api-7d9f")), true),
-            found("c1", "app", Some(("prod", "api-7d9f")), false),
-            found("c2", "app", Some(("dev", "api-7d9f")), false),
-            found("p2", "POD", Some(("prod", "multi")), true),
-            found("c3", "a", Some(("prod", "multi")), false),
-            found("c4", "b", Some(("prod", "multi")), false),
-            found("c5", "solo", Some(("prod", "single")), false),
+            state("POD", Some(("prod", "api-7d9f")), true),
+            state("app", Some(("prod", "api-7d9f")), false),
+            state("app", Some(("dev", "api-7d9f")), false),
+            state("POD", Some(("prod", "multi")), true),
+            state("a", Some(("prod", "multi")), false),
+            state("b", Some(("prod", "multi")), false),
+            state("solo", Some(("prod", "single")), false),
         ];
-        assert_eq!(names(by_name(&all, "prod/api-7d9f/app")), vec!["c1"]);
-        assert_eq!(names(by_name(&all, "api-7d9f/app")), vec!["c1", "c2"], "two namespaces: ambiguous");
-        assert_eq!(names(by_name(&all, "single")), vec!["c5"], "a pod with one container");
-        assert_eq!(names(by_name(&all, "multi")), vec!["c3", "c4"], "a pod with two: ambiguous");
+        assert_eq!(by_name(&all, "prod/api-7d9f/app"), vec![1]);
+        assert_eq!(by_name(&all, "api-7d9f/app"), vec![1, 2], "two namespaces: ambiguous");
+        assert_eq!(by_name(&all, "single"), vec![6], "a pod with one container");
+        assert_eq!(by_name(&all, "multi"), vec![4, 5], "a pod with two: ambiguous");
         assert!(by_name(&all, "app").is_empty(), "a Kubernetes container's bare name is not enough");
         assert!(by_name(&all, "prod/api-7d9f/POD").is_empty(), "the sandbox is never named");
     }

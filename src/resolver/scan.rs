@@ -137,7 +137,11 @@ fn supervised_containers(
         if !entry.chain.is_empty() {
             continue;
         }
-        let Some(ppid) = ProcessInfo::read(root, member).and_then(|p| p.ppid) else { continue };
+        // `stat` alone: `status` costs the kernel more and only its NSpid matters, for inits.
+        let stat = root.read_optional(member, "stat", SMALL_READ_LIMIT);
+        let Some(ppid) = stat.and_then(|stat| ProcessInfo::parse(member, Some(&stat), None).ppid) else {
+            continue;
+        };
         if path_of(ppid) == Some(path) {
             continue;
         }
