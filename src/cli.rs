@@ -110,6 +110,13 @@ pub struct EnterArgs {
     #[arg(short = 'u', long = "user", value_name = "USER[:GROUP]")]
     pub user: Option<String>,
 
+    /// Keep host root's full capabilities, with no seccomp filter, no cgroup and no LSM label:
+    /// nsenter's behaviour, for emergencies (a paused container, a filter that can't be copied).
+    /// Default: the init's capabilities, no_new_privs, seccomp filters, cgroups and LSM label,
+    /// as `docker exec` gives.
+    #[arg(long)]
+    pub privileged: bool,
+
     /// How to join (for testing the fallback path): one setns on a pidfd, or /proc ns files.
     #[arg(long, value_enum, default_value_t = JoinViaArg::Auto, hide = true)]
     pub join_via: JoinViaArg,

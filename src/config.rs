@@ -94,6 +94,7 @@ pub fn from_cli(cli: Cli, caller_env: impl Fn(&OsStr) -> Option<OsString>) -> Re
                     JoinViaArg::Auto => JoinVia::Auto,
                     JoinViaArg::NsFiles => JoinVia::NsFiles,
                 },
+                privileged: args.privileged,
             })
         }
     };

@@ -84,3 +84,95 @@ pub fn default_sigpipe() {
     // SAFETY: SIG_DFL installs no handler, so no async-signal-safety requirement applies.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
 }
+
+/// PTRACE_SECCOMP_GET_FILTER (linux/ptrace.h; Linux 4.4), which the libc crate does not name.
+const PTRACE_SECCOMP_GET_FILTER: libc::c_uint = 0x420c;
+
+/// The `index`th seccomp filter of a ptrace-stopped tracee (0 is the most recently installed),
+/// as its BPF instructions (ptrace(2) PTRACE_SECCOMP_GET_FILTER).
+pub fn seccomp_filter_of(pid: libc::pid_t, index: usize) -> io::Result<Vec<libc::sock_filter>> {
+    // SAFETY: with a null data pointer the kernel only returns the filter's length.
+    let len = unsafe {
+        libc::ptrace(
+            PTRACE_SECCOMP_GET_FILTER,
+            pid,
+            index as *mut libc::c_void,
+            std::ptr::null_mut::<libc::c_void>(),
+        )
+    };
+    if len < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut program = vec![libc::sock_filter { code: 0, jt: 0, jf: 0, k: 0 }; len as usize];
+    // SAFETY: the buffer holds `len` instructions, the size the kernel just reported for this
+    // filter; the kernel writes at most that many.
+    let got = unsafe {
+        libc::ptrace(PTRACE_SECCOMP_GET_FILTER, pid, index as *mut libc::c_void, program.as_mut_ptr())
+    };
+    if got < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    program.truncate(got as usize);
+    Ok(program)
+}
+
+/// Installs one seccomp filter on this thread (seccomp(2) SECCOMP_SET_MODE_FILTER); needs
+/// no_new_privs or CAP_SYS_ADMIN.
+pub fn install_seccomp_filter(program: &[libc::sock_filter]) -> io::Result<()> {
+    let fprog = libc::sock_fprog { len: program.len() as libc::c_ushort, filter: program.as_ptr() as *mut _ };
+    // SAFETY: `fprog` points at `program`, which outlives the call; the kernel copies it.
+    let rc =
+        unsafe { libc::syscall(libc::SYS_seccomp, libc::SECCOMP_SET_MODE_FILTER, 0 as libc::c_uint, &fprog) };
+    if rc < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
+}
+
+/// Removes capability `cap` from this thread's bounding set (PR_CAPBSET_DROP, needs
+/// CAP_SETPCAP); EINVAL means the kernel has no such capability.
+pub fn drop_bounding_capability(cap: u32) -> io::Result<()> {
+    // SAFETY: prctl with integer arguments only.
+    let rc = unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) };
+    if rc < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
+}
+
+/// Empties the ambient capability set (PR_CAP_AMBIENT_CLEAR_ALL, Linux 4.3; EINVAL before).
+pub fn clear_ambient_capabilities() -> io::Result<()> {
+    // SAFETY: prctl with integer arguments only.
+    let rc = unsafe {
+        libc::prctl(libc::PR_CAP_AMBIENT, libc::PR_CAP_AMBIENT_CLEAR_ALL as libc::c_ulong, 0, 0, 0)
+    };
+    if rc < 0 && io::Error::last_os_error().raw_os_error() != Some(libc::EINVAL) {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+#[repr(C)]
+struct CapHeader {
+    version: u32,
+    pid: libc::c_int,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct CapData {
+    effective: u32,
+    permitted: u32,
+    inheritable: u32,
+}
+
+/// _LINUX_CAPABILITY_VERSION_3 (linux/capability.h): two 32-bit words per set.
+const CAPABILITY_VERSION_3: u32 = 0x2008_0522;
+
+/// Sets this thread's effective, permitted and inheritable capability sets (capset(2)).
+pub fn set_capabilities(effective: u64, permitted: u64, inheritable: u64) -> io::Result<()> {
+    let header = CapHeader { version: CAPABILITY_VERSION_3, pid: 0 };
+    let word = |set: u64, i: u32| (set >> (32 * i)) as u32;
+    let data = [0, 1].map(|i| CapData {
+        effective: word(effective, i),
+        permitted: word(permitted, i),
+        inheritable: word(inheritable, i),
+    });
+    // SAFETY: version 3 takes one header and an array of two data structs, which we pass.
+    let rc = unsafe { libc::syscall(libc::SYS_capset, &header, data.as_ptr()) };
+    if rc < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
+}

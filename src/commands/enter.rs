@@ -7,6 +7,8 @@ use crate::enter::{self, EnterOptions, env};
 use crate::resolver::short_id;
 
 pub fn run(config: &Config, options: &EnterOptions) -> anyhow::Result<i32> {
+    // First, before any file is read: what follows runs from a sealed copy (CVE-2019-5736).
+    enter::sealed::ensure_sealed()?;
     // --env-file settings come first, so -e overrides them (docker's order).
     let mut from_files = Vec::new();
     for file in &options.env_files {

@@ -7,13 +7,16 @@
 
 use std::ffi::CString;
 use std::fs::File;
-use std::os::fd::BorrowedFd;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
-use nix::unistd::{Gid, Pid, Uid, chdir, getcwd, getpid, getppid, setgid, setgroups, setsid, setuid};
+use nix::unistd::{
+    Gid, Pid, Uid, chdir, chroot, fchdir, getcwd, getpid, getppid, setgid, setgroups, setsid, setuid,
+};
 
 use super::EnterError;
+use super::confine::Confinement;
 use super::exec;
 use super::plan::{EnterPlan, Workdir};
 use super::supervise::{self, Supervised};
@@ -31,19 +34,23 @@ fn fail(plan: &EnterPlan, message: impl std::fmt::Display, code: i32) -> ! {
 /// The first child. Dies with ctenter (PR_SET_PDEATHSIG), leaves ctenter's session so terminal
 /// signals reach only ctenter (which forwards them), and is non-dumpable before its first setns
 /// so no process in the container can ptrace it or open its fds (CVE-2016-9962).
-pub fn run_joiner(plan: &EnterPlan, root: &ProcRoot, pidfd: Option<BorrowedFd<'_>>, ctenter: Pid) -> ! {
-    match joiner(plan, root, pidfd, ctenter) {
+/// What the parent opened on the host for the children: the pidfd pinning the init, the init's
+/// root directory (when the mount namespace is joined), and the confinement to take on.
+pub struct Handles<'a> {
+    pub pidfd: Option<BorrowedFd<'a>>,
+    pub init_root: Option<OwnedFd>,
+    pub confinement: Option<Confinement>,
+}
+
+pub fn run_joiner(plan: &EnterPlan, root: &ProcRoot, handles: Handles<'_>, ctenter: Pid) -> ! {
+    match joiner(plan, root, handles, ctenter) {
         Ok(code) => sys::exit_now(code),
         Err(err) => fail(plan, err, exit::FAILURE),
     }
 }
 
-fn joiner(
-    plan: &EnterPlan,
-    root: &ProcRoot,
-    pidfd: Option<BorrowedFd<'_>>,
-    ctenter: Pid,
-) -> Result<i32, EnterError> {
+fn joiner(plan: &EnterPlan, root: &ProcRoot, handles: Handles<'_>, ctenter: Pid) -> Result<i32, EnterError> {
+    let Handles { pidfd, init_root, mut confinement } = handles;
     // SIGHUP, not SIGKILL: the joiner outlives ctenter just long enough to kill the command's
     // process group (see `supervise`). It is blocked, so it waits for the supervise loop.
     prctl::set_pdeathsig(Signal::SIGHUP).map_err(|e| EnterError::Setup("PR_SET_PDEATHSIG", e.into()))?;
@@ -52,6 +59,11 @@ fn joiner(
     }
     setsid().map_err(|e| EnterError::Setup("setsid", e.into()))?;
     prctl::set_dumpable(false).map_err(|e| EnterError::Setup("PR_SET_DUMPABLE", e.into()))?;
+    // Into the init's cgroups while still on the host side, so the command is born in them (and
+    // counts against the container's limits, as a `docker exec` process does).
+    if let Some(confinement) = &mut confinement {
+        confinement.join_cgroups()?;
+    }
     // Opened on the host before any join: the only way to check the result without building a
     // /proc path inside the container.
     let own_ns = File::open(ProcRoot::live().self_file("ns"))
@@ -61,11 +73,16 @@ fn joiner(
     join::join_namespaces(&target, &plan.joins, plan.join_via)?;
     join::verify(&own_ns, &plan.joins)?;
     drop(own_ns);
+    if let Some(init_root) = init_root {
+        fchdir(init_root.as_fd()).map_err(|e| EnterError::Setup("fchdir to the init's root", e.into()))?;
+        chroot(".").map_err(|e| EnterError::Setup("chroot to the init's root", e.into()))?;
+    }
 
     let joiner_pid = getpid();
     match sys::fork() {
-        Ok(Forked::Child) => run_command(plan, joiner_pid),
+        Ok(Forked::Child) => run_command(plan, joiner_pid, confinement),
         Ok(Forked::Parent(child)) => {
+            drop(confinement);
             Ok(supervise::supervise(Supervised::Command { command: Pid::from_raw(child), ctenter }))
         }
         // fork after setns(CLONE_NEWPID) fails with ENOMEM once the namespace's init has exited
@@ -78,7 +95,7 @@ fn joiner(
 }
 
 /// The second child, inside the container's pid namespace when that one is joined.
-fn run_command(plan: &EnterPlan, joiner: Pid) -> ! {
+fn run_command(plan: &EnterPlan, joiner: Pid, confinement: Option<Confinement>) -> ! {
     if let Err(err) = prctl::set_pdeathsig(Signal::SIGKILL) {
         fail(plan, format!("PR_SET_PDEATHSIG: {err}"), exit::FAILURE);
     }
@@ -94,7 +111,7 @@ fn run_command(plan: &EnterPlan, joiner: Pid) -> ! {
     if let Err(err) = setsid() {
         fail(plan, format!("setsid: {err}"), exit::FAILURE);
     }
-    let home = match become_user(plan) {
+    let home = match become_user(plan, confinement) {
         Ok(home) => home,
         Err(err) => fail(plan, err, exit::FAILURE),
     };
@@ -113,16 +130,24 @@ fn run_command(plan: &EnterPlan, joiner: Pid) -> ! {
 
 /// Takes the user's identity from the container's own account files (read now, inside its mount
 /// namespace): supplementary groups first (the host's are dropped even for root), then gid, then
-/// uid, which for a non-root uid also clears every capability (capabilities(7)). Returns the
-/// HOME to use when the environment has none.
-fn become_user(plan: &EnterPlan) -> Result<String, EnterError> {
+/// uid, which for a non-root uid also clears every capability (capabilities(7)). The init's
+/// confinement goes on around the switch (see `Confinement`). Returns the HOME to use when the
+/// environment has none.
+fn become_user(plan: &EnterPlan, confinement: Option<Confinement>) -> Result<String, EnterError> {
     let passwd = user::read_container_file("/etc/passwd");
     let group = user::read_container_file("/etc/group");
     let creds = user::resolve(&plan.user, &passwd, &group).map_err(EnterError::User)?;
+    let mut confinement = confinement;
+    if let Some(confinement) = &mut confinement {
+        confinement.apply_before_user()?;
+    }
     let groups: Vec<Gid> = creds.groups.iter().map(|&g| Gid::from_raw(g)).collect();
     setgroups(&groups).map_err(|e| EnterError::Setup("setgroups", e.into()))?;
     setgid(Gid::from_raw(creds.gid)).map_err(|e| EnterError::Setup("setgid", e.into()))?;
     setuid(Uid::from_raw(creds.uid)).map_err(|e| EnterError::Setup("setuid", e.into()))?;
+    if let Some(confinement) = &confinement {
+        confinement.apply_after_user(creds.uid)?;
+    }
     Ok(creds.home)
 }
 

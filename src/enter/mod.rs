@@ -1,11 +1,14 @@
 //! `enter`: pin the target, plan, fork; the forked children join and exec (see `child`), while
 //! ctenter itself stays in the host's namespaces, forwards signals and returns the exit status.
 
+pub mod cgroups;
 mod child;
+pub mod confine;
 pub mod env;
 pub mod exec;
 pub mod plan;
 pub mod privileges;
+pub mod sealed;
 pub mod supervise;
 pub mod user;
 
@@ -13,6 +16,9 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::os::fd::{AsFd, OwnedFd};
 
+use nix::errno::Errno;
+use nix::fcntl::OFlag;
+use nix::sys::stat::Mode;
 use nix::unistd::{Pid, getpid};
 
 use crate::namespace::join::{JoinError, JoinVia};
@@ -20,6 +26,7 @@ use crate::namespace::{self, NsKind, PlanError};
 use crate::procroot::{ENVIRON_READ_LIMIT, ProcError, ProcRoot};
 use crate::resolver::{Found, ProcessInfo, cgroup};
 use crate::sys::{self, Forked};
+use confine::{ConfineError, Confinement};
 use plan::{EnterPlan, PlanInputs};
 
 /// `enter`'s validated options (built by `config`, never by clap).
@@ -38,6 +45,8 @@ pub struct EnterOptions {
     pub user: Option<user::UserSpec>,
     pub command: Vec<OsString>,
     pub join_via: JoinVia,
+    /// `--privileged`: keep host root's capabilities, no seccomp, no cgroups, no LSM label.
+    pub privileged: bool,
 }
 
 /// Which environment the command starts from.
@@ -81,6 +90,10 @@ pub enum EnterError {
     EnvironTooLarge { pid: u32, limit_mib: u64 },
     #[error(transparent)]
     Join(#[from] JoinError),
+    #[error(transparent)]
+    Confine(#[from] ConfineError),
+    #[error("cannot open the root directory of pid {pid}: {source}")]
+    Root { pid: u32, source: std::io::Error },
     #[error("{0}: {1}")]
     Setup(&'static str, std::io::Error),
     #[error("cannot fork: {0}")]
@@ -136,6 +149,26 @@ pub fn run(root: &ProcRoot, found: &Found, options: &EnterOptions) -> Result<i32
     };
     let workdir = options.workdir.clone().or_else(|| configured.workdir.clone().map(OsString::from));
     let init_cwd = root.read_link(pid, "cwd").ok().map(OsString::from);
+    // The init's own root, which is not its mount namespace's when it was chrooted: opened here
+    // on the host, entered by fd after the mount namespace is joined (nsenter --root does this).
+    let init_root = if joins.iter().any(|j| j.kind.flag == libc::CLONE_NEWNS) {
+        let path = root.process_file(pid, "root");
+        let flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+        let fd = nix::fcntl::open(&path, flags, Mode::empty()).map_err(|errno| match errno {
+            Errno::ENOENT | Errno::ESRCH => EnterError::Gone { pid },
+            errno => EnterError::Root { pid, source: errno.into() },
+        })?;
+        Some(fd)
+    } else {
+        None
+    };
+    let confinement = match options.privileged {
+        true => None,
+        false => Some(Confinement::of_init(root, pid).map_err(|err| match err {
+            ConfineError::Status(e) => gone(e, |e| EnterError::Confine(ConfineError::Status(e))),
+            err => EnterError::Confine(err),
+        })?),
+    };
     // Everything above was read by pid: make sure it was still this container's init throughout.
     recheck_identity(root, found, pidfd.as_ref())?;
 
@@ -159,9 +192,13 @@ pub fn run(root: &ProcRoot, found: &Found, options: &EnterOptions) -> Result<i32
     supervise::block_signals().map_err(|e| EnterError::Setup("sigprocmask", e.into()))?;
     let ctenter = getpid();
     match sys::fork().map_err(EnterError::Fork)? {
-        Forked::Child => child::run_joiner(&plan, root, pidfd.as_ref().map(|fd| fd.as_fd()), ctenter),
+        Forked::Child => {
+            let handles =
+                child::Handles { pidfd: pidfd.as_ref().map(|fd| fd.as_fd()), init_root, confinement };
+            child::run_joiner(&plan, root, handles, ctenter)
+        }
         Forked::Parent(joiner) => {
-            drop(pidfd);
+            drop((pidfd, init_root, confinement));
             Ok(supervise::supervise(supervise::Supervised::Joiner(Pid::from_raw(joiner))))
         }
     }
