@@ -110,6 +110,18 @@ pub struct EnterArgs {
     #[arg(short = 'u', long = "user", value_name = "USER[:GROUP]")]
     pub user: Option<String>,
 
+    /// Allocate a pty for the command even when stdin is not a terminal (default: when it is).
+    #[arg(short = 't', long = "tty", conflicts_with = "no_tty")]
+    pub tty: bool,
+
+    /// Never allocate a pty: the command shares ctenter's stdin, stdout and stderr.
+    #[arg(short = 'T', long = "no-tty")]
+    pub no_tty: bool,
+
+    /// Keep stdin attached (it always is; accepted for `docker exec -i` habits).
+    #[arg(short = 'i', long = "interactive")]
+    pub interactive: bool,
+
     /// Keep host root's full capabilities, with no seccomp filter, no cgroup and no LSM label:
     /// nsenter's behaviour, for emergencies (a paused container, a filter that can't be copied).
     /// Default: the init's capabilities, no_new_privs, seccomp filters, cgroups and LSM label,

@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::capture::CaptureOptions;
 use crate::cli::{Cli, CliCommand, EnvFromArg, JoinViaArg};
 use crate::enter::user::UserSpec;
-use crate::enter::{EnterOptions, EnvFrom, env};
+use crate::enter::{EnterOptions, EnvFrom, TtyMode, env};
 use crate::namespace::{self, NsKind, join::JoinVia};
 use crate::procroot::ProcRoot;
 use crate::state::StateRoot;
@@ -95,6 +95,11 @@ pub fn from_cli(cli: Cli, caller_env: impl Fn(&OsStr) -> Option<OsString>) -> Re
                     JoinViaArg::NsFiles => JoinVia::NsFiles,
                 },
                 privileged: args.privileged,
+                tty: match (args.tty, args.no_tty) {
+                    (true, _) => TtyMode::Always,
+                    (_, true) => TtyMode::Never,
+                    _ => TtyMode::Auto,
+                },
             })
         }
     };

@@ -176,3 +176,25 @@ pub fn set_capabilities(effective: u64, permitted: u64, inheritable: u64) -> io:
     let rc = unsafe { libc::syscall(libc::SYS_capset, &header, data.as_ptr()) };
     if rc < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
 }
+
+/// The window size of a terminal (TIOCGWINSZ, ioctl_tty(2)).
+pub fn window_size(tty: BorrowedFd<'_>) -> io::Result<libc::winsize> {
+    let mut size = libc::winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
+    // SAFETY: TIOCGWINSZ writes one winsize into the struct we pass.
+    let rc = unsafe { libc::ioctl(tty.as_raw_fd(), libc::TIOCGWINSZ, &mut size) };
+    if rc < 0 { Err(io::Error::last_os_error()) } else { Ok(size) }
+}
+
+/// Sets a terminal's window size (TIOCSWINSZ); the kernel sends SIGWINCH to its foreground group.
+pub fn set_window_size(tty: BorrowedFd<'_>, size: &libc::winsize) -> io::Result<()> {
+    // SAFETY: TIOCSWINSZ reads one winsize from the struct we pass.
+    let rc = unsafe { libc::ioctl(tty.as_raw_fd(), libc::TIOCSWINSZ, size) };
+    if rc < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
+}
+
+/// Makes `tty` the controlling terminal of this session's leader (TIOCSCTTY, ioctl_tty(2)).
+pub fn set_controlling_terminal(tty: BorrowedFd<'_>) -> io::Result<()> {
+    // SAFETY: TIOCSCTTY takes an integer argument (0: do not steal it from another session).
+    let rc = unsafe { libc::ioctl(tty.as_raw_fd(), libc::TIOCSCTTY, 0) };
+    if rc < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
+}

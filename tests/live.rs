@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 use crate::util::docker::{TestContainer, docker, live};
 use crate::util::{Run, bin, ctenter};
 
-fn ns_link(pid: u32, kind: &str) -> String {
+pub(crate) fn ns_link(pid: u32, kind: &str) -> String {
     std::fs::read_link(format!("/proc/{pid}/ns/{kind}")).unwrap().display().to_string()
 }
 
 /// Waits (bounded) until `probe` holds; for events, not for timing claims.
-fn wait_until(what: &str, mut probe: impl FnMut() -> bool) {
+pub(crate) fn wait_until(what: &str, mut probe: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while !probe() {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
@@ -21,7 +21,7 @@ fn wait_until(what: &str, mut probe: impl FnMut() -> bool) {
 }
 
 /// Live processes (not zombies) in container `c`'s pid namespace whose cmdline is exactly `argv`.
-fn pids_running(c: &TestContainer, argv: &[&str]) -> Vec<u32> {
+pub(crate) fn pids_running(c: &TestContainer, argv: &[&str]) -> Vec<u32> {
     let want: Vec<u8> = argv.iter().flat_map(|a| a.bytes().chain([0])).collect();
     let container_pid_ns = ns_link(c.pid(), "pid");
     std::fs::read_dir("/proc")

@@ -9,3 +9,4 @@ mod corpus;
 mod fixtures;
 mod live;
 mod runtimes;
+mod security;

@@ -20,6 +20,7 @@ use super::confine::Confinement;
 use super::exec;
 use super::plan::{EnterPlan, Workdir};
 use super::supervise::{self, Supervised};
+use super::tty;
 use super::user;
 use crate::exit;
 use crate::namespace::join::{self, Target};
@@ -40,17 +41,31 @@ pub struct Handles<'a> {
     pub pidfd: Option<BorrowedFd<'a>>,
     pub init_root: Option<OwnedFd>,
     pub confinement: Option<Confinement>,
+    /// The pty the command gets as its controlling terminal and stdio (see `tty`).
+    pub pty_slave: Option<OwnedFd>,
 }
 
 pub fn run_joiner(plan: &EnterPlan, root: &ProcRoot, handles: Handles<'_>, ctenter: Pid) -> ! {
+    let pidfd = handles.pidfd;
     match joiner(plan, root, handles, ctenter) {
         Ok(code) => sys::exit_now(code),
+        // As before the fork: a failure while the init exits is reported as the exit.
+        Err(_) if pidfd.is_some_and(init_exited) => {
+            fail(plan, EnterError::Gone { pid: plan.target_pid }, exit::FAILURE)
+        }
         Err(err) => fail(plan, err, exit::FAILURE),
     }
 }
 
+/// Through the pidfd only: after the mount join no /proc path may be built. A pidfd polls
+/// readable once its process has exited, zombie or not (pidfd_open(2)).
+fn init_exited(pidfd: BorrowedFd<'_>) -> bool {
+    let mut fds = [nix::poll::PollFd::new(pidfd, nix::poll::PollFlags::POLLIN)];
+    nix::poll::poll(&mut fds, nix::poll::PollTimeout::ZERO).is_ok_and(|ready| ready > 0)
+}
+
 fn joiner(plan: &EnterPlan, root: &ProcRoot, handles: Handles<'_>, ctenter: Pid) -> Result<i32, EnterError> {
-    let Handles { pidfd, init_root, mut confinement } = handles;
+    let Handles { pidfd, init_root, mut confinement, pty_slave } = handles;
     // SIGHUP, not SIGKILL: the joiner outlives ctenter just long enough to kill the command's
     // process group (see `supervise`). It is blocked, so it waits for the supervise loop.
     prctl::set_pdeathsig(Signal::SIGHUP).map_err(|e| EnterError::Setup("PR_SET_PDEATHSIG", e.into()))?;
@@ -80,9 +95,9 @@ fn joiner(plan: &EnterPlan, root: &ProcRoot, handles: Handles<'_>, ctenter: Pid)
 
     let joiner_pid = getpid();
     match sys::fork() {
-        Ok(Forked::Child) => run_command(plan, joiner_pid, confinement),
+        Ok(Forked::Child) => run_command(plan, joiner_pid, confinement, pty_slave),
         Ok(Forked::Parent(child)) => {
-            drop(confinement);
+            drop((confinement, pty_slave));
             Ok(supervise::supervise(Supervised::Command { command: Pid::from_raw(child), ctenter }))
         }
         // fork after setns(CLONE_NEWPID) fails with ENOMEM once the namespace's init has exited
@@ -95,7 +110,7 @@ fn joiner(plan: &EnterPlan, root: &ProcRoot, handles: Handles<'_>, ctenter: Pid)
 }
 
 /// The second child, inside the container's pid namespace when that one is joined.
-fn run_command(plan: &EnterPlan, joiner: Pid, confinement: Option<Confinement>) -> ! {
+fn run_command(plan: &EnterPlan, joiner: Pid, confinement: Option<Confinement>, pty: Option<OwnedFd>) -> ! {
     if let Err(err) = prctl::set_pdeathsig(Signal::SIGKILL) {
         fail(plan, format!("PR_SET_PDEATHSIG: {err}"), exit::FAILURE);
     }
@@ -110,6 +125,11 @@ fn run_command(plan: &EnterPlan, joiner: Pid, confinement: Option<Confinement>) 
     // (CVE-2017-5226). With it (still kept: README "Known limits") tty_ioctl(4) allows it anyway.
     if let Err(err) = setsid() {
         fail(plan, format!("setsid: {err}"), exit::FAILURE);
+    }
+    if let Some(pty) = pty
+        && let Err(err) = tty::attach(pty)
+    {
+        fail(plan, format!("cannot attach the pty: {err}"), exit::FAILURE);
     }
     let home = match become_user(plan, confinement) {
         Ok(home) => home,

@@ -130,8 +130,16 @@ impl Confinement {
         let init_cgroup = root.read(pid, "cgroup", CGROUP_READ_LIMIT).map_err(ConfineError::Status)?;
         let mountinfo =
             ProcRoot::live().read_optional_self("mountinfo", CGROUP_READ_LIMIT).unwrap_or_default();
-        let dirs = cgroups::dirs(&init_cgroup, &cgroups::parse_mountinfo(&mountinfo))
-            .map_err(ConfineError::Cgroup)?;
+        let dirs = match cgroups::dirs(&init_cgroup, &cgroups::parse_mountinfo(&mountinfo)) {
+            Ok(dirs) => dirs,
+            // From inside a container with its own cgroup namespace (a Kubernetes node-debug pod)
+            // the target's cgroups are outside every mount ctenter has: go on without them.
+            Err(err @ CgroupError::NotMounted { .. }) => {
+                eprintln!("ctenter: warning: {err}; the command stays in ctenter's own cgroups");
+                Vec::new()
+            }
+            Err(err) => return Err(ConfineError::Cgroup(err)),
+        };
         if cgroups::frozen(&dirs).map_err(ConfineError::Cgroup)? {
             return Err(ConfineError::Frozen);
         }

@@ -10,11 +10,13 @@ pub mod plan;
 pub mod privileges;
 pub mod sealed;
 pub mod supervise;
+pub mod tty;
 pub mod user;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::fs::MetadataExt;
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
@@ -47,6 +49,18 @@ pub struct EnterOptions {
     pub join_via: JoinVia,
     /// `--privileged`: keep host root's capabilities, no seccomp, no cgroups, no LSM label.
     pub privileged: bool,
+    pub tty: TtyMode,
+}
+
+/// Whether the command gets a pty of its own, relayed by ctenter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TtyMode {
+    /// When stdin is a terminal.
+    Auto,
+    /// `-t`: always.
+    Always,
+    /// `-T`: never; the command shares ctenter's stdio (it still starts a new session).
+    Never,
 }
 
 /// Which environment the command starts from.
@@ -70,6 +84,8 @@ pub enum EnterError {
     Gone { pid: u32 },
     #[error("container not running: pid {pid} is no longer its init (the container exited or restarted)")]
     Restarted { pid: u32 },
+    #[error("container not running: its init (pid {pid}) {why} (the container is starting or stopping)")]
+    NotStarted { pid: u32, why: String },
     #[error("cannot pin pid {pid} with pidfd_open: {source}")]
     Pin { pid: u32, source: std::io::Error },
     #[error("cannot read the namespaces of the container's init: {0}")]
@@ -111,8 +127,25 @@ pub fn run(root: &ProcRoot, found: &Found, options: &EnterOptions) -> Result<i32
         return Err(EnterError::ForeignProcRoot(root.path().display().to_string()));
     }
     privileges::check().map_err(EnterError::Privileges)?;
+    let pidfd = pin(found.init.pid)?;
+    // A container that stops while ctenter prepares fails its steps in many ways (EPERM from
+    // ptrace, ENODEV from a cgroup being removed, namespaces that read as gone): say what it is.
+    prepare_and_fork(root, found, options, pidfd).map_err(|err| match err {
+        EnterError::Gone { .. } | EnterError::Restarted { .. } => err,
+        err => match recheck_identity(root, found, None) {
+            Err(gone) => gone,
+            Ok(()) => err,
+        },
+    })
+}
+
+fn prepare_and_fork(
+    root: &ProcRoot,
+    found: &Found,
+    options: &EnterOptions,
+    pidfd: Option<OwnedFd>,
+) -> Result<i32, EnterError> {
     let pid = found.init.pid;
-    let pidfd = pin(pid)?;
     let gone = |err: ProcError, wrap: fn(ProcError) -> EnterError| {
         if err.is_vanished() {
             EnterError::Gone { pid }
@@ -128,6 +161,7 @@ pub fn run(root: &ProcRoot, found: &Found, options: &EnterOptions) -> Result<i32
     let target_ns = namespace::read_target(root, pid).map_err(|e| gone(e, EnterError::Namespaces))?;
     let own_ns = namespace::read_own().map_err(EnterError::Namespaces)?;
     let joins = namespace::plan(options.namespaces.as_deref(), &target_ns, &own_ns)?;
+    check_started(root, found)?;
     let configured = &found.state.exec;
     let environ = match (options.env_from, &configured.env) {
         (EnvFrom::Config | EnvFrom::Auto, Some(env)) => env.join(&0u8),
@@ -172,7 +206,18 @@ pub fn run(root: &ProcRoot, found: &Found, options: &EnterOptions) -> Result<i32
     // Everything above was read by pid: make sure it was still this container's init throughout.
     recheck_identity(root, found, pidfd.as_ref())?;
 
-    let caller_term = std::io::stdin().is_terminal().then(|| std::env::var_os("TERM")).flatten();
+    let stdin_is_terminal = std::io::stdin().is_terminal();
+    let with_pty = match options.tty {
+        TtyMode::Auto => stdin_is_terminal,
+        TtyMode::Always => true,
+        TtyMode::Never => false,
+    };
+    // A pty's user needs TERM; docker exec -t sets xterm when the caller has none.
+    let caller_term = match (with_pty, std::env::var_os("TERM")) {
+        (true, Some(term)) => Some(term),
+        (true, None) => Some(OsString::from("xterm")),
+        (false, term) => term.filter(|_| stdin_is_terminal),
+    };
     let plan = EnterPlan::new(PlanInputs {
         container_id: &found.container.id,
         target_pid: pid,
@@ -187,21 +232,57 @@ pub fn run(root: &ProcRoot, found: &Found, options: &EnterOptions) -> Result<i32
         init_cwd: init_cwd.as_deref(),
     });
 
+    let pty = match with_pty {
+        true => Some(tty::open().map_err(|e| EnterError::Setup("cannot allocate a pty", e.into()))?),
+        false => None,
+    };
+
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
     supervise::block_signals().map_err(|e| EnterError::Setup("sigprocmask", e.into()))?;
     let ctenter = getpid();
     match sys::fork().map_err(EnterError::Fork)? {
         Forked::Child => {
-            let handles =
-                child::Handles { pidfd: pidfd.as_ref().map(|fd| fd.as_fd()), init_root, confinement };
+            let (master, pty_slave) = pty.map(|pty| (pty.master, pty.slave)).unzip();
+            drop(master);
+            let pidfd = pidfd.as_ref().map(|fd| fd.as_fd());
+            let handles = child::Handles { pidfd, init_root, confinement, pty_slave };
             child::run_joiner(&plan, root, handles, ctenter)
         }
         Forked::Parent(joiner) => {
             drop((pidfd, init_root, confinement));
-            Ok(supervise::supervise(supervise::Supervised::Joiner(Pid::from_raw(joiner))))
+            let joiner = Pid::from_raw(joiner);
+            Ok(match pty {
+                Some(pty) => {
+                    let _raw_mode = stdin_is_terminal.then(tty::RawMode::enter).flatten();
+                    tty::relay(joiner, pty)
+                }
+                None => supervise::supervise(supervise::Supervised::Joiner(joiner)),
+            })
         }
     }
+}
+
+/// Runtimes name their init's stages before it execs the container's process (runc's nsexec
+/// `runc:[0:PARENT]` to `runc:[2:INIT]`, youki's likewise): then its namespaces exist but are not
+/// set up yet (no pivot_root, no hostname, all capabilities), so entering would mean the host.
+const RUNTIME_INIT_STAGES: [&str; 2] = ["runc:[", "youki:["];
+
+/// Refuses an init that is not yet (or no longer) the container's own process: one still in a
+/// runtime's init stage, or one whose root directory is still the host's.
+fn check_started(root: &ProcRoot, found: &Found) -> Result<(), EnterError> {
+    let pid = found.init.pid;
+    if let Some(comm) =
+        found.init.comm.as_deref().filter(|c| RUNTIME_INIT_STAGES.iter().any(|s| c.starts_with(s)))
+    {
+        return Err(EnterError::NotStarted { pid, why: format!("is still the runtime's {comm}") });
+    }
+    let identity = |path: &std::path::Path| std::fs::metadata(path).map(|m| (m.dev(), m.ino()));
+    let init_root = identity(&root.process_file(pid, "root")).map_err(|_| EnterError::Gone { pid })?;
+    if identity(&ProcRoot::live().self_file("root")).is_ok_and(|own| own == init_root) {
+        return Err(EnterError::NotStarted { pid, why: "has the host's root directory".into() });
+    }
+    Ok(())
 }
 
 /// pidfd_open on the init; kernels before 5.3 have none, and then the ns-file join's identity
@@ -216,12 +297,19 @@ fn pin(pid: u32) -> Result<Option<OwnedFd>, EnterError> {
 }
 
 /// The pinned pid must still be the process the scan chose: same start time (a reused pid has a
-/// later one), still in the container's cgroup, and (through the pidfd) not exited.
-fn recheck_identity(root: &ProcRoot, found: &Found, pidfd: Option<&OwnedFd>) -> Result<(), EnterError> {
+/// later one), not exiting, still in the container's cgroup, and (through the pidfd) not exited.
+pub(crate) fn recheck_identity(
+    root: &ProcRoot,
+    found: &Found,
+    pidfd: Option<&OwnedFd>,
+) -> Result<(), EnterError> {
     let pid = found.init.pid;
     let now = ProcessInfo::read(root, pid).ok_or(EnterError::Gone { pid })?;
     if now.start_time != found.init.start_time {
         return Err(EnterError::Restarted { pid });
+    }
+    if now.dying {
+        return Err(EnterError::Gone { pid });
     }
     let cgroup =
         root.read(pid, "cgroup", crate::procroot::CGROUP_READ_LIMIT).map_err(|_| EnterError::Gone { pid })?;

@@ -12,6 +12,8 @@ pub struct ProcessInfo {
     /// The pid in each pid namespace, from the proc mount's namespace down (`NSpid`).
     pub nspid: Option<Vec<u32>>,
     pub comm: Option<String>,
+    /// State Z (zombie) or X (dead): the process has exited and only waits to be reaped.
+    pub dying: bool,
 }
 
 impl ProcessInfo {
@@ -38,6 +40,7 @@ impl ProcessInfo {
             ppid: stat.as_ref().map(|s| s.ppid).or(status.ppid),
             start_time: stat.as_ref().map(|s| s.start_time),
             nspid: status.nspid,
+            dying: stat.as_ref().is_some_and(|s| matches!(s.state, 'Z' | 'X')),
             comm: stat.map(|s| s.comm),
         }
     }
@@ -53,6 +56,7 @@ impl ProcessInfo {
 /// may hold spaces, `)` and invalid UTF-8, so fields are counted after the *last* `)` (proc(5)).
 struct StatFields {
     comm: String,
+    state: char,
     ppid: u32,
     start_time: u64,
 }
@@ -65,7 +69,12 @@ impl StatFields {
         let rest = std::str::from_utf8(bytes.get(close + 1..)?).ok()?;
         // Fields 3.. of proc(5): state(3) ppid(4) ... starttime(22).
         let fields: Vec<&str> = rest.split_ascii_whitespace().collect();
-        Some(Self { comm, ppid: fields.get(1)?.parse().ok()?, start_time: fields.get(19)?.parse().ok()? })
+        Some(Self {
+            comm,
+            state: fields.first()?.chars().next()?,
+            ppid: fields.get(1)?.parse().ok()?,
+            start_time: fields.get(19)?.parse().ok()?,
+        })
     }
 }
 
@@ -141,6 +150,7 @@ mod tests {
             start_time: Some(start),
             nspid: Some(nspid.to_vec()),
             comm: None,
+            dying: false,
         }
     }
 
