@@ -6,6 +6,7 @@ mod util;
 mod capture;
 mod cli;
 mod corpus;
+mod docker_enter;
 mod fixtures;
 mod live;
 mod runtimes;

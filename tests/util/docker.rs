@@ -69,8 +69,13 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 impl TestContainer {
     /// `docker run -d --name <unique> [options] IMAGE command...`
     pub fn start(options: &[&str], command: &[&str]) -> Self {
+        Self::start_named("ctenter-test", options, command)
+    }
+
+    /// `start`, with names `<prefix>-<test pid>-<n>`.
+    pub fn start_named(prefix: &str, options: &[&str], command: &[&str]) -> Self {
         ensure_image();
-        let name = format!("ctenter-test-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+        let name = format!("{prefix}-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
         let mut args = vec!["run", "-d", "--name", &name];
         args.extend_from_slice(options);
         args.push(IMAGE);

@@ -29,7 +29,17 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let mut command = Command::new(bin());
+    program(bin(), args)
+}
+
+/// Like `ctenter`, for another program: the binary under another name (a `docker-enter` link),
+/// or another build of it.
+pub fn program<I, S>(path: impl AsRef<OsStr>, args: I) -> Cmd
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut command = Command::new(path);
     command.env_clear().env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     let args: Vec<OsString> = args.into_iter().map(|a| a.as_ref().to_os_string()).collect();
     command.args(&args);
