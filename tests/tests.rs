@@ -8,5 +8,6 @@ mod cli;
 mod corpus;
 mod docker_enter;
 mod fixtures;
+mod generated;
 mod live;
 mod runtimes;
