@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the live tests need when missing: docker.io (with containerd's ctr), podman, lxc,
-# busybox-static, util-linux's setpriv, procps's pgrep. Starts dockerd in the background when
+# busybox-static, util-linux's setpriv, procps's pgrep, file and binutils' readelf, libc6-dev's
+# static libc (scripts/build-static.sh). Starts dockerd in the background when
 # `docker info` fails, then waits. Idempotent; needs root. Used by scripts/test.sh (so .ci/run)
 # and scripts/demo.sh.
 set -euo pipefail
@@ -13,6 +14,8 @@ command -v lxc-create >/dev/null || need+=(lxc)
 [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || need+=(busybox-static)
 command -v setpriv >/dev/null || need+=(util-linux)
 command -v file >/dev/null || need+=(file)
+command -v readelf >/dev/null || need+=(binutils)
+[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need+=(libc6-dev)
 command -v pgrep >/dev/null || need+=(procps)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"

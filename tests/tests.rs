@@ -11,3 +11,4 @@ mod fixtures;
 mod generated;
 mod live;
 mod runtimes;
+mod static_build;
