@@ -1,6 +1,6 @@
 //! The static binary (scripts/build-static.sh): no dynamic dependencies, runs in a bare busybox
 //! container, and works from a debug container with the host's pids and its own cgroup
-//! namespace (the `kubectl debug node` pattern, docs/KUBERNETES.md).
+//! namespace, the node's / at /host (the `kubectl debug node` pattern, docs/KUBERNETES.md).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -61,7 +61,8 @@ fn static_binary_has_no_dynamic_dependencies_and_runs_in_busybox() {
 /// --privileged cannot start; then every capability dockerd has, unconfined, which is what
 /// ctenter needs of --privileged.
 fn start_debug_container(volume: &str) -> TestContainer {
-    let common = ["--pid=host", "--cgroupns=private", "-v", volume];
+    // The node's / at /host, as `kubectl debug node` mounts it.
+    let common = ["--pid=host", "--cgroupns=private", "-v", volume, "-v", "/:/host:ro"];
     let privileged = Command::new("docker")
         .args(["run", "--rm", "--privileged", "--name", &format!("ctenter-i7-probe-{}", std::process::id())])
         .arg(crate::util::docker::IMAGE)
@@ -127,6 +128,16 @@ fn debug_container_with_host_pids_and_its_own_cgroupns_lists_and_enters() {
         .expect_success()
         .expect_stdout(&format!("{}\n", target.pid()));
     docker_exec(&debug, &["/ctenter", "enter", &prefix, "--", "hostname"])
+        .expect_success()
+        .expect_stdout("ct-i7-target\n");
+
+    // Names from the host's state files: through --state-root, or from a chroot into the host.
+    let named = docker_exec(&debug, &["/ctenter", "--state-root", "/host", "ls", "--json"]);
+    named.expect_success();
+    let named: Vec<serde_json::Value> = serde_json::from_str(&named.stdout).expect("JSON array");
+    assert!(named.iter().any(|c| c["id"] == target.id.as_str() && c["name"] == target.name.as_str()));
+    let host_bin = bin.to_str().unwrap();
+    docker_exec(&debug, &["chroot", "/host", host_bin, "enter", &target.name, "--", "hostname"])
         .expect_success()
         .expect_stdout("ct-i7-target\n");
 }
