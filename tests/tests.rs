@@ -10,5 +10,6 @@ mod docker_enter;
 mod fixtures;
 mod generated;
 mod live;
+mod package;
 mod runtimes;
 mod static_build;
