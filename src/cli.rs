@@ -101,6 +101,10 @@ pub struct PidArgs {
     /// read, and the equivalent nsenter command line.
     #[arg(long)]
     pub explain: bool,
+    /// Print one JSON object: {"id", "engine", "name", "pid", "matched"} (matched: id, name or
+    /// prefix).
+    #[arg(long, conflicts_with = "explain")]
+    pub json: bool,
     /// Full ID or unique ID prefix (hex IDs case-insensitive; LXC and ctr IDs are names).
     #[arg(value_name = "CONTAINER")]
     pub container: String,

@@ -24,6 +24,7 @@ pub enum Command {
     Pid {
         container: String,
         explain: bool,
+        json: bool,
     },
     Enter(EnterOptions),
     Capture(CaptureOptions),
@@ -61,7 +62,9 @@ pub fn from_cli(cli: Cli, caller_env: impl Fn(&OsStr) -> Option<OsString>) -> Re
         CliCommand::Ls(args) => {
             Command::Ls(LsOptions { json: args.json, no_trunc: args.no_trunc, quiet: args.quiet })
         }
-        CliCommand::Pid(args) => Command::Pid { container: args.container, explain: args.explain },
+        CliCommand::Pid(args) => {
+            Command::Pid { container: args.container, explain: args.explain, json: args.json }
+        }
         CliCommand::Capture(args) => Command::Capture(CaptureOptions {
             containers: if args.all { None } else { Some(args.containers) },
             output: args.output,
@@ -198,6 +201,10 @@ mod tests {
             Command::Completions(clap_complete::Shell::Zsh)
         );
         assert_eq!(config(&["man"]).unwrap().command, Command::Man(None));
+        assert_eq!(
+            config(&["pid", "--json", "ab"]).unwrap().command,
+            Command::Pid { container: "ab".into(), explain: false, json: true }
+        );
         assert_eq!(config(&["man", "ls"]).unwrap().command, Command::Man(Some("ls".into())));
     }
 

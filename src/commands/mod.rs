@@ -14,7 +14,7 @@ use crate::resolver::Scan;
 pub fn run(config: &Config) -> anyhow::Result<i32> {
     match &config.command {
         Command::Ls(options) => ls::run(config, options),
-        Command::Pid { container, explain } => pid::run(config, container, *explain),
+        Command::Pid { container, explain, json } => pid::run(config, container, *explain, *json),
         Command::Enter(options) => enter::run(config, options),
         Command::Capture(options) => capture::run(config, options),
         Command::Completions(shell) => completions::run(*shell),
