@@ -14,8 +14,8 @@ bin=$CARGO_TARGET_DIR/release/ctenter
 assets=target/assets
 rm -rf "$assets"
 mkdir -p "$assets/man" "$assets/completions"
-# Every subcommand page ctenter(1) lists, except clap's `help`.
-pages=$("$bin" man | sed -n 's/^ctenter\\-\(.*\)(1)$/\1/p' | grep -vx help)
+# Every subcommand page ctenter(1) refers to (clap's `help` included).
+pages=$("$bin" man | sed -n 's/^ctenter\\-\(.*\)(1)$/\1/p')
 "$bin" man | gzip -9n >"$assets/man/ctenter.1.gz"
 for page in $pages; do "$bin" man "$page" | gzip -9n >"$assets/man/ctenter-$page.1.gz"; done
 "$bin" completions bash >"$assets/completions/ctenter.bash"
