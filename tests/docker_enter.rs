@@ -64,4 +64,6 @@ fn docker_enter_prefix_runs_the_command_inside() {
     docker_enter(&link, &[&c.name, "sh", "-c", "echo $0 \"$@\"", "x", "-l"])
         .expect_success()
         .expect_stdout("x -l\n");
+    // No command: the container's login shell, as `ctenter enter` gives.
+    program(&link.path, [&prefix]).stdin("echo \"$0\"; exit 3\n").run().expect_code(3).expect_stdout("-sh\n");
 }

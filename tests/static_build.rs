@@ -130,6 +130,10 @@ fn debug_container_with_host_pids_and_its_own_cgroupns_lists_and_enters() {
     docker_exec(&debug, &["/ctenter", "enter", &prefix, "--", "hostname"])
         .expect_success()
         .expect_stdout("ct-i7-target\n");
+    // Users are looked up in the container's /etc/passwd, never through the static libc's NSS.
+    docker_exec(&debug, &["/ctenter", "enter", "-u", "nobody", &prefix, "--", "id", "-u"])
+        .expect_success()
+        .expect_stdout("65534\n");
 
     // Names from the host's state files: through --state-root, or from a chroot into the host.
     let named = docker_exec(&debug, &["/ctenter", "--state-root", "/host", "ls", "--json"]);
