@@ -38,6 +38,31 @@ pub enum CliCommand {
     /// Copy the /proc files that decide how containers resolve into a fixture directory, for a
     /// bug report or a test case (cgroup, stat, status, cmdline; never environ).
     Capture(CaptureArgs),
+    /// Print a shell completion script to stdout (e.g. `ctenter completions bash >
+    /// /etc/bash_completion.d/ctenter`).
+    Completions(CompletionsArgs),
+    /// Print a manual page (roff) to stdout: ctenter(1), or ctenter-SUBCOMMAND(1).
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: ShellArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (ctenter-SUBCOMMAND(1)). Default: ctenter(1).
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -76,6 +101,10 @@ pub struct PidArgs {
     /// read, and the equivalent nsenter command line.
     #[arg(long)]
     pub explain: bool,
+    /// Print one JSON object: {"id", "engine", "name", "pid", "matched"} (matched: id, name or
+    /// prefix).
+    #[arg(long, conflicts_with = "explain")]
+    pub json: bool,
     /// Full ID or unique ID prefix (hex IDs case-insensitive; LXC and ctr IDs are names).
     #[arg(value_name = "CONTAINER")]
     pub container: String,

@@ -4,7 +4,7 @@ use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::capture::CaptureOptions;
-use crate::cli::{Cli, CliCommand, EnvFromArg, JoinViaArg};
+use crate::cli::{Cli, CliCommand, EnvFromArg, JoinViaArg, ShellArg};
 use crate::enter::user::UserSpec;
 use crate::enter::{EnterOptions, EnvFrom, TtyMode, env};
 use crate::namespace::{self, NsKind, join::JoinVia};
@@ -21,9 +21,16 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Ls(LsOptions),
-    Pid { container: String, explain: bool },
+    Pid {
+        container: String,
+        explain: bool,
+        json: bool,
+    },
     Enter(EnterOptions),
     Capture(CaptureOptions),
+    Completions(clap_complete::Shell),
+    /// `None`: ctenter(1); else the page of that subcommand.
+    Man(Option<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,12 +62,20 @@ pub fn from_cli(cli: Cli, caller_env: impl Fn(&OsStr) -> Option<OsString>) -> Re
         CliCommand::Ls(args) => {
             Command::Ls(LsOptions { json: args.json, no_trunc: args.no_trunc, quiet: args.quiet })
         }
-        CliCommand::Pid(args) => Command::Pid { container: args.container, explain: args.explain },
+        CliCommand::Pid(args) => {
+            Command::Pid { container: args.container, explain: args.explain, json: args.json }
+        }
         CliCommand::Capture(args) => Command::Capture(CaptureOptions {
             containers: if args.all { None } else { Some(args.containers) },
             output: args.output,
             redact: args.redact,
         }),
+        CliCommand::Completions(args) => Command::Completions(match args.shell {
+            ShellArg::Bash => clap_complete::Shell::Bash,
+            ShellArg::Zsh => clap_complete::Shell::Zsh,
+            ShellArg::Fish => clap_complete::Shell::Fish,
+        }),
+        CliCommand::Man(args) => Command::Man(args.subcommand),
         CliCommand::Enter(args) => {
             let namespaces = args.namespaces.as_deref().map(parse_namespaces).transpose()?;
             if let Some(dir) = &args.workdir
@@ -183,6 +198,20 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn completions_and_man() {
+        assert_eq!(
+            config(&["completions", "zsh"]).unwrap().command,
+            Command::Completions(clap_complete::Shell::Zsh)
+        );
+        assert_eq!(config(&["man"]).unwrap().command, Command::Man(None));
+        assert_eq!(
+            config(&["pid", "--json", "ab"]).unwrap().command,
+            Command::Pid { container: "ab".into(), explain: false, json: true }
+        );
+        assert_eq!(config(&["man", "ls"]).unwrap().command, Command::Man(Some("ls".into())));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! ctenter: enter a running Linux container without asking its daemon.
 #![deny(unsafe_code)]
 
+pub mod argv;
 pub mod capture;
 pub mod cli;
 pub mod commands;

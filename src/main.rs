@@ -1,15 +1,15 @@
-//! The binary: parse, run, map every failure to exit code 125 with a one-line `ctenter: ...`.
+//! The binary: rewrite argv (docker-enter), parse, run, map every failure to exit code 125 with a one-line `ctenter: ...`.
 
 use clap::Parser;
 
-use ctenter::{cli::Cli, commands, config, exit};
+use ctenter::{argv, cli::Cli, commands, config, exit};
 
 fn main() {
     std::process::exit(run());
 }
 
 fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(argv::rewrite(std::env::args_os().collect())) {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();

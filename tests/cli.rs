@@ -190,3 +190,33 @@ fn pid_explain_says_how_and_why() {
         .expect_success()
         .expect_stdout_contains("the earliest member whose parent is outside the container");
 }
+
+#[test]
+fn pid_json_is_one_object_and_errors_say_what_next() {
+    let run = ctenter(with_state("state-trees-v2", &["pid", "--json", "web"])).run();
+    run.expect_success();
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.report("one line"));
+    let object: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let expected: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(repo_path("fixtures/state-trees-v2/expected.json")).unwrap())
+            .unwrap();
+    let web = expected.iter().find(|c| c["name"] == "web").unwrap();
+    assert_eq!(
+        object,
+        serde_json::json!({"id": web["id"], "engine": "docker", "name": "web", "pid": web["pid"], "matched": "name"})
+    );
+    let (id, pid) = &expected_ids("docker-pid-host")[0];
+    let by_prefix =
+        ctenter(["--proc-root", &fixture_proc("docker-pid-host"), "pid", "--json", &id[..6]]).run();
+    let object: serde_json::Value = serde_json::from_str(&by_prefix.expect_success().stdout).unwrap();
+    assert_eq!(
+        (&object["pid"], &object["matched"], &object["name"]),
+        (&serde_json::json!(pid), &"prefix".into(), &serde_json::Value::Null)
+    );
+    ctenter(["pid", "--json", "--explain", "x"]).run().expect_code(125);
+    // Not found points at `ls`; ambiguity lists the candidates (above).
+    ctenter(with_state("state-trees-v2", &["pid", "--json", "nope"]))
+        .run()
+        .expect_one_line_error()
+        .expect_stderr_contains("see 'ctenter ls'");
+}

@@ -1,8 +1,10 @@
 //! One small file per subcommand, gluing the layers below; only output formatting lives here.
 
 pub mod capture;
+pub mod completions;
 pub mod enter;
 pub mod ls;
+pub mod man;
 pub mod pid;
 
 use crate::config::{Command, Config};
@@ -12,9 +14,11 @@ use crate::resolver::Scan;
 pub fn run(config: &Config) -> anyhow::Result<i32> {
     match &config.command {
         Command::Ls(options) => ls::run(config, options),
-        Command::Pid { container, explain } => pid::run(config, container, *explain),
+        Command::Pid { container, explain, json } => pid::run(config, container, *explain, *json),
         Command::Enter(options) => enter::run(config, options),
         Command::Capture(options) => capture::run(config, options),
+        Command::Completions(shell) => completions::run(*shell),
+        Command::Man(subcommand) => man::run(subcommand.as_deref()),
     }
 }
 
@@ -33,4 +37,16 @@ fn scan(config: &Config) -> anyhow::Result<Scan> {
         );
     }
     Ok(scan)
+}
+
+/// Writes generated text to stdout; a closed pipe (`ctenter man | head`) is not an error.
+fn write_stdout(bytes: &[u8], what: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::anyhow!("cannot write {what} to standard output: {err}"))
+        }
+        _ => Ok(()),
+    }
 }

@@ -1,12 +1,42 @@
-//! `ctenter pid <CONTAINER>`: print the init pid, or with `--explain` how it was found.
+//! `ctenter pid <CONTAINER>`: print the init pid, as JSON with `--json`, or with `--explain` how
+//! it was found.
+
+use serde::Serialize;
 
 use crate::config::Config;
 use crate::namespace;
 use crate::resolver::{Found, MatchedBy, init::init_reason, printable, read_command};
 
-pub fn run(config: &Config, container: &str, explain: bool) -> anyhow::Result<i32> {
+/// `pid --json`; the field set is a contract (README "JSON output").
+#[derive(Debug, Serialize)]
+struct PidJson<'a> {
+    id: &'a str,
+    engine: &'static str,
+    name: Option<&'a str>,
+    pid: u32,
+    matched: &'static str,
+}
+
+pub fn run(config: &Config, container: &str, explain: bool, json: bool) -> anyhow::Result<i32> {
     let scan = super::scan(config)?;
     let (found, matched_by) = scan.resolve_how(container)?;
+    if json {
+        let object = PidJson {
+            id: &found.container.id,
+            engine: found.container.engine.as_str(),
+            name: found.state.name.as_deref(),
+            pid: found.init.pid,
+            matched: match matched_by {
+                MatchedBy::Id => "id",
+                MatchedBy::Name => "name",
+                MatchedBy::Prefix => "prefix",
+            },
+        };
+        let mut line = serde_json::to_vec(&object)?;
+        line.push(b'\n');
+        super::write_stdout(&line, "the JSON object")?;
+        return Ok(0);
+    }
     if !explain {
         println!("{}", found.init.pid);
         return Ok(0);

@@ -11,12 +11,7 @@ pub const IMAGE: &str = "ctenter-busybox:test";
 /// without it, the test passes without running, saying so (shown with `-- --nocapture`). Under
 /// CI=true a missing CTENTER_LIVE=1 is itself a failure: live tests never skip in CI.
 pub fn live(test: &str) -> bool {
-    let required = std::env::var_os("CTENTER_LIVE").is_some_and(|v| v == "1");
-    if !required && std::env::var_os("CI").is_some_and(|v| v == "true") {
-        panic!("CI=true but CTENTER_LIVE is not 1: live test {test} must run in CI (use scripts/test.sh)");
-    }
-    if !required {
-        eprintln!("skipping live test {test}: set CTENTER_LIVE=1 to run it against Docker");
+    if !super::live_tier(test, "against Docker") {
         return false;
     }
     let info = Command::new("docker").args(["info", "--format", "{{.ServerVersion}}"]).output();
@@ -69,8 +64,13 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 impl TestContainer {
     /// `docker run -d --name <unique> [options] IMAGE command...`
     pub fn start(options: &[&str], command: &[&str]) -> Self {
+        Self::start_named("ctenter-test", options, command)
+    }
+
+    /// `start`, with names `<prefix>-<test pid>-<n>`.
+    pub fn start_named(prefix: &str, options: &[&str], command: &[&str]) -> Self {
         ensure_image();
-        let name = format!("ctenter-test-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+        let name = format!("{prefix}-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
         let mut args = vec!["run", "-d", "--name", &name];
         args.extend_from_slice(options);
         args.push(IMAGE);

@@ -9,6 +9,19 @@ use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// The live-tier gate without Docker (docker::live adds it): true with CTENTER_LIVE=1; else the
+/// test passes without running, saying so, unless CI=true, where that is a failure.
+pub fn live_tier(test: &str, what: &str) -> bool {
+    let required = std::env::var_os("CTENTER_LIVE").is_some_and(|v| v == "1");
+    if !required && std::env::var_os("CI").is_some_and(|v| v == "true") {
+        panic!("CI=true but CTENTER_LIVE is not 1: live test {test} must run in CI (use scripts/test.sh)");
+    }
+    if !required {
+        eprintln!("skipping live test {test}: set CTENTER_LIVE=1 to run it {what}");
+    }
+    required
+}
+
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_ctenter")
 }
@@ -29,7 +42,17 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let mut command = Command::new(bin());
+    program(bin(), args)
+}
+
+/// Like `ctenter`, for another program: the binary under another name (a `docker-enter` link),
+/// or another build of it.
+pub fn program<I, S>(path: impl AsRef<OsStr>, args: I) -> Cmd
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut command = Command::new(path);
     command.env_clear().env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     let args: Vec<OsString> = args.into_iter().map(|a| a.as_ref().to_os_string()).collect();
     command.args(&args);
