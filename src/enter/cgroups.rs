@@ -5,8 +5,12 @@
 use std::ffi::OsStr;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
+
+use nix::fcntl::OFlag;
+use nix::sys::stat::Mode;
 
 use crate::procroot::SMALL_READ_LIMIT;
 use crate::resolver::cgroup;
@@ -65,6 +69,9 @@ fn unescape(field: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The `hierarchy` of the v2 line.
+const UNIFIED: &str = "unified";
+
 /// Where one line of the init's cgroup file lives on the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CgroupDir {
@@ -90,7 +97,7 @@ pub fn dirs(init_cgroup: &[u8], mounts: &[CgroupMount]) -> Result<Vec<CgroupDir>
     for line in cgroup::lines(init_cgroup) {
         let v2 = line.hierarchy == b"0" && line.controllers.is_empty();
         let hierarchy =
-            if v2 { "unified".to_string() } else { String::from_utf8_lossy(line.controllers).into_owned() };
+            if v2 { UNIFIED.to_string() } else { String::from_utf8_lossy(line.controllers).into_owned() };
         let wanted: Vec<&[u8]> = line.controllers.split(|&b| b == b',').collect();
         let relative = mounts.iter().find_map(|mount| {
             let matches = match &mount.v1_options {
@@ -153,26 +160,90 @@ fn read_small(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// `cgroup.procs` of every dir, opened for writing now (on the host, before any join).
-pub fn open_procs(dirs: &[CgroupDir]) -> Result<Vec<(PathBuf, File)>, CgroupError> {
-    dirs.iter()
-        .map(|dir| {
-            let path = dir.path.join("cgroup.procs");
-            OpenOptions::new().write(true).open(&path).map(|file| (path.clone(), file)).map_err(|err| {
-                CgroupError::Join { path: path.display().to_string(), reason: err.to_string() }
-            })
-        })
-        .collect()
+/// The init's cgroups, opened on the host before any join, for the joiner to be moved into.
+///
+/// Writing a pid (or 0, "the writer") to `cgroup.procs` makes the kernel take the global
+/// cgroup_threadgroup_rwsem for writing, and that waits for an RCU grace period: 7 to 20 ms on
+/// the test machine, the largest cost of `enter` (docs/PERFORMANCE.md). Moving only the calling
+/// thread skips that lock (kernel/cgroup/cgroup.c, cgroup_procs_write_start: "If the thread is
+/// `current`, ... we can skip the global lock"), and the joiner is a single thread, so the v1
+/// hierarchies get a 0 written to their `tasks` file. The v2 tree has no such per-thread move
+/// across domains; there the joiner is born in the cgroup instead (CLONE_INTO_CGROUP), and
+/// `cgroup.procs` is only the fallback for kernels before 5.7.
+#[derive(Debug, Default)]
+pub struct CgroupJoin {
+    /// Each v1 hierarchy's `tasks` file.
+    v1_tasks: Vec<(PathBuf, File)>,
+    unified: Option<UnifiedCgroup>,
 }
 
-/// Moves the calling process into every cgroup (writing 0 to cgroup.procs means "the writer",
-/// cgroups(7)); its children are born there.
-pub fn join(procs: &mut [(PathBuf, File)]) -> Result<(), CgroupError> {
-    for (path, file) in procs {
-        file.write_all(b"0")
-            .map_err(|err| CgroupError::Join { path: path.display().to_string(), reason: err.to_string() })?;
+#[derive(Debug)]
+struct UnifiedCgroup {
+    path: PathBuf,
+    /// The directory itself, for clone3(2) CLONE_INTO_CGROUP.
+    dir: OwnedFd,
+    procs: File,
+    /// Set in the child of a successful CLONE_INTO_CGROUP: it was born there.
+    born_in: bool,
+}
+
+impl CgroupJoin {
+    pub fn open(dirs: &[CgroupDir]) -> Result<Self, CgroupError> {
+        let open_write = |path: PathBuf| match OpenOptions::new().write(true).open(&path) {
+            Ok(file) => Ok((path, file)),
+            Err(err) => Err(CgroupError::Join { path: path.display().to_string(), reason: err.to_string() }),
+        };
+        let mut join = Self::default();
+        for dir in dirs {
+            if dir.hierarchy != UNIFIED {
+                join.v1_tasks.push(open_write(dir.path.join("tasks"))?);
+                continue;
+            }
+            let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+            let dir_fd =
+                nix::fcntl::open(&dir.path, flags, Mode::empty()).map_err(|errno| CgroupError::Join {
+                    path: dir.path.display().to_string(),
+                    reason: std::io::Error::from(errno).to_string(),
+                })?;
+            let (_, procs) = open_write(dir.path.join("cgroup.procs"))?;
+            join.unified = Some(UnifiedCgroup { path: dir.path.clone(), dir: dir_fd, procs, born_in: false });
+        }
+        Ok(join)
     }
-    Ok(())
+
+    /// The v2 cgroup's directory, for the parent to fork the joiner into (`sys::fork_into_cgroup`).
+    pub fn unified_dir(&self) -> Option<BorrowedFd<'_>> {
+        self.unified.as_ref().map(|unified| unified.dir.as_fd())
+    }
+
+    /// The v2 cgroup's directory, for errors.
+    pub fn unified_path(&self) -> Option<&std::path::Path> {
+        self.unified.as_ref().map(|unified| unified.path.as_path())
+    }
+
+    /// In the child of a successful `fork_into_cgroup`: the v2 cgroup needs no write.
+    pub fn born_in_unified(&mut self) {
+        if let Some(unified) = &mut self.unified {
+            unified.born_in = true;
+        }
+    }
+
+    /// In the (single-threaded) joiner: moves it into every cgroup; its children are born there.
+    pub fn join(self) -> Result<(), CgroupError> {
+        let write_zero = |path: &PathBuf, mut file: File| {
+            file.write_all(b"0").map_err(|err| CgroupError::Join {
+                path: path.display().to_string(),
+                reason: err.to_string(),
+            })
+        };
+        if let Some(unified) = self.unified.filter(|unified| !unified.born_in) {
+            write_zero(&unified.path.join("cgroup.procs"), unified.procs)?;
+        }
+        for (path, file) in self.v1_tasks {
+            write_zero(&path, file)?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
+use std::path::Path;
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
@@ -28,6 +29,7 @@ use crate::namespace::{self, NsKind, PlanError};
 use crate::procroot::{ENVIRON_READ_LIMIT, ProcError, ProcRoot};
 use crate::resolver::{Found, ProcessInfo, cgroup};
 use crate::sys::{self, Forked};
+use cgroups::CgroupError;
 use confine::{ConfineError, Confinement};
 use plan::{EnterPlan, PlanInputs};
 
@@ -241,7 +243,8 @@ fn prepare_and_fork(
     let _ = std::io::stderr().flush();
     supervise::block_signals().map_err(|e| EnterError::Setup("sigprocmask", e.into()))?;
     let ctenter = getpid();
-    match sys::fork().map_err(EnterError::Fork)? {
+    let mut confinement = confinement;
+    match fork_joiner(confinement.as_mut())? {
         Forked::Child => {
             let (master, pty_slave) = pty.map(|pty| (pty.master, pty.slave)).unzip();
             drop(master);
@@ -260,6 +263,30 @@ fn prepare_and_fork(
                 None => supervise::supervise(supervise::Supervised::Joiner(joiner)),
             })
         }
+    }
+}
+
+/// Forks the joiner, born in the init's cgroup v2 directory when there is one to join (see
+/// `cgroups::CgroupJoin`), else a plain fork; the joiner moves itself into the rest.
+fn fork_joiner(confinement: Option<&mut Confinement>) -> Result<Forked, EnterError> {
+    let Some(confinement) = confinement else { return sys::fork().map_err(EnterError::Fork) };
+    let forked = match confinement.cgroups.unified_dir() {
+        Some(dir) => sys::fork_into_cgroup(dir).map_err(|err| match err.raw_os_error() {
+            Some(libc::ENOMEM | libc::EAGAIN) => EnterError::Fork(err),
+            _ => EnterError::Confine(ConfineError::Cgroup(CgroupError::Join {
+                path: confinement.cgroups.unified_path().unwrap_or(Path::new("/")).display().to_string(),
+                reason: err.to_string(),
+            })),
+        })?,
+        None => None,
+    };
+    match forked {
+        Some(Forked::Child) => {
+            confinement.cgroups.born_in_unified();
+            Ok(Forked::Child)
+        }
+        Some(parent) => Ok(parent),
+        None => sys::fork().map_err(EnterError::Fork),
     }
 }
 
