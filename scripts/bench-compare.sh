@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ctenter against what users would otherwise run, in one run on this machine (hyperfine):
-#   enter:   ctenter enter <prefix> -- /bin/true  vs  nsenter -t <known pid> -a /bin/true (the floor),
+#   enter:   ctenter enter [--privileged] <prefix> -- /bin/true  vs  nsenter -t <known pid> -a /bin/true (the floor),
 #            docker exec <id> /bin/true, and docker inspect + nsenter (the 2014 docker-enter);
 #   pid, ls: with 10,000 extra real processes, vs benches/read_loop.c (reads every
 #            /proc/*/cgroup and nothing else: the I/O limit);
@@ -39,6 +39,7 @@ measure() { # measure NAME RUNS COMMAND: median milliseconds into $work/NAME
 
 echo "measuring enter ($(nproc) cores, $(ls -d /proc/[0-9]* | wc -l) processes)..."
 measure enter 200 "$ctenter enter $prefix -- /bin/true"
+measure enter_privileged 200 "$ctenter enter --privileged $prefix -- /bin/true"
 measure nsenter 200 "nsenter -t $pid -a /bin/true"
 measure docker_exec 20 "docker exec $id /bin/true"
 measure docker_enter 50 "sh -c 'nsenter -t \$(docker inspect -f {{.State.Pid}} $id) -m -u -i -n -p /bin/true'"
@@ -57,9 +58,10 @@ python3 - "$work" "$rss_kib" "$processes" <<'PY'
 import sys
 work, rss_kib, processes = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 m = {name: float(open(f"{work}/{name}").read()) for name in
-     ["enter", "nsenter", "docker_exec", "docker_enter", "read_loop", "pid", "ls"]}
+     ["enter", "enter_privileged", "nsenter", "docker_exec", "docker_enter", "read_loop", "pid", "ls"]}
 rows = [
     ("`ctenter enter <prefix> -- /bin/true`", m["enter"], f'{m["enter"] / m["nsenter"]:.2f}x the nsenter floor (target <= 1.5x)'),
+    ("`ctenter enter --privileged <prefix> -- /bin/true` (nsenter's privileges)", m["enter_privileged"], f'{m["enter_privileged"] / m["nsenter"]:.2f}x the nsenter floor'),
     ("`nsenter -t <pid> -a /bin/true` (known pid: the floor)", m["nsenter"], "1.00x"),
     ("`docker exec <id> /bin/true`", m["docker_exec"], f'ctenter is {m["docker_exec"] / m["enter"]:.1f}x faster (target >= 15x)'),
     ("`docker inspect` + `nsenter` (docker-enter)", m["docker_enter"], f'ctenter is {m["docker_enter"] / m["enter"]:.1f}x faster'),

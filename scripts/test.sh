@@ -9,4 +9,12 @@ bash scripts/setup.sh
 trap 'for pid in $(pgrep -x dockerd || true); do kill -CONT "$pid" 2>/dev/null || true; done' EXIT
 
 export CTENTER_LIVE=1
-cargo test --locked --all-targets
+log=$(mktemp)
+set +e
+cargo test --locked --all-targets 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole run: the sum over every test binary's "test result:" line.
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"
+rm -f "$log"
+exit "$status"

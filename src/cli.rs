@@ -105,7 +105,8 @@ pub struct PidArgs {
     /// prefix).
     #[arg(long, conflicts_with = "explain")]
     pub json: bool,
-    /// Full ID or unique ID prefix (hex IDs case-insensitive; LXC and ctr IDs are names).
+    /// Full ID, name (Docker, Podman, LXC; Kubernetes as namespace/pod/container, pod/container
+    /// or pod), or unique ID prefix (hex IDs case-insensitive).
     #[arg(value_name = "CONTAINER")]
     pub container: String,
 }
@@ -162,7 +163,8 @@ pub struct EnterArgs {
     #[arg(long, value_enum, default_value_t = JoinViaArg::Auto, hide = true)]
     pub join_via: JoinViaArg,
 
-    /// Full ID or unique ID prefix (hex IDs case-insensitive; LXC and ctr IDs are names).
+    /// Full ID, name (Docker, Podman, LXC; Kubernetes as namespace/pod/container, pod/container
+    /// or pod), or unique ID prefix (hex IDs case-insensitive).
     #[arg(value_name = "CONTAINER")]
     pub container: String,
 
