@@ -198,7 +198,7 @@ fn prepare_and_fork(
     } else {
         None
     };
-    let confinement = match options.privileged {
+    let mut confinement = match options.privileged {
         true => None,
         false => Some(Confinement::of_init(root, pid).map_err(|err| match err {
             ConfineError::Status(e) => gone(e, |e| EnterError::Confine(ConfineError::Status(e))),
@@ -243,7 +243,6 @@ fn prepare_and_fork(
     let _ = std::io::stderr().flush();
     supervise::block_signals().map_err(|e| EnterError::Setup("sigprocmask", e.into()))?;
     let ctenter = getpid();
-    let mut confinement = confinement;
     match fork_joiner(confinement.as_mut())? {
         Forked::Child => {
             let (master, pty_slave) = pty.map(|pty| (pty.master, pty.slave)).unzip();
