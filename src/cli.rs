@@ -91,7 +91,7 @@ pub struct LsArgs {
     #[arg(long)]
     pub no_trunc: bool,
     /// Print only container IDs.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "json")]
     pub quiet: bool,
 }
 
@@ -118,7 +118,8 @@ pub struct EnterArgs {
     #[arg(long = "ns", value_name = "LIST")]
     pub namespaces: Option<String>,
 
-    /// Working directory inside the container (absolute). Default: the init's.
+    /// Working directory inside the container (absolute). Default: the container's configured
+    /// one, else the init's.
     #[arg(short = 'w', long = "workdir", value_name = "DIR")]
     pub workdir: Option<OsString>,
 

@@ -78,7 +78,10 @@ pub fn from_cli(cli: Cli, caller_env: impl Fn(&OsStr) -> Option<OsString>) -> Re
         CliCommand::Man(args) => Command::Man(args.subcommand),
         CliCommand::Enter(args) => {
             let namespaces = args.namespaces.as_deref().map(parse_namespaces).transpose()?;
-            if let Some(dir) = &args.workdir
+            // As docker exec: an empty -w or -u means "not given" (scripts pass "$WORKDIR").
+            let workdir = args.workdir.filter(|dir| !dir.is_empty());
+            let user = args.user.filter(|user| !user.is_empty());
+            if let Some(dir) = &workdir
                 && dir.as_bytes().first() != Some(&b'/')
             {
                 return Err(ConfigError::RelativeWorkdir(dir.clone()));
@@ -95,7 +98,7 @@ pub fn from_cli(cli: Cli, caller_env: impl Fn(&OsStr) -> Option<OsString>) -> Re
             Command::Enter(EnterOptions {
                 container: args.container,
                 namespaces,
-                workdir: args.workdir,
+                workdir,
                 env: env_settings,
                 env_files: args.env_file,
                 env_from: match args.env_from {
@@ -103,7 +106,7 @@ pub fn from_cli(cli: Cli, caller_env: impl Fn(&OsStr) -> Option<OsString>) -> Re
                     EnvFromArg::Config => EnvFrom::Config,
                     EnvFromArg::Init => EnvFrom::Init,
                 },
-                user: args.user.as_deref().map(UserSpec::parse).transpose().map_err(ConfigError::User)?,
+                user: user.as_deref().map(UserSpec::parse).transpose().map_err(ConfigError::User)?,
                 command: args.command,
                 join_via: match args.join_via {
                     JoinViaArg::Auto => JoinVia::Auto,
@@ -239,6 +242,8 @@ mod tests {
     #[test]
     fn workdir_must_be_absolute_and_env_names_non_empty() {
         assert_eq!(config(&["enter", "-w", "tmp", "abc"]), Err(ConfigError::RelativeWorkdir("tmp".into())));
+        let unset = enter_options(&["enter", "-w", "", "-u", "", "abc"]);
+        assert_eq!((unset.workdir, unset.user), (None, None));
         assert!(matches!(config(&["enter", "-e", "=1", "abc"]), Err(ConfigError::Env(_))));
         let options = enter_options(&["enter", "-e", "CALLER_VAR", "-e", "NOT_SET", "abc"]);
         assert_eq!(options.env, vec![("CALLER_VAR".into(), "from-caller".into())]);

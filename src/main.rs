@@ -11,9 +11,13 @@ fn main() {
 fn run() -> i32 {
     let cli = match Cli::try_parse_from(argv::rewrite(std::env::args_os().collect())) {
         Ok(cli) => cli,
-        Err(err) => {
-            let _ = err.print();
-            return if err.use_stderr() { exit::FAILURE } else { 0 };
+        Err(err) if err.use_stderr() => {
+            eprintln!("ctenter: {}", usage_error_line(&err.render().to_string()));
+            return exit::FAILURE;
+        }
+        Err(help_or_version) => {
+            let _ = help_or_version.print();
+            return 0;
         }
     };
     let result = config::from_cli(cli, |key| std::env::var_os(key))
@@ -43,4 +47,38 @@ fn one_line(err: &anyhow::Error) -> String {
         line.push_str(&text);
     }
     line
+}
+
+/// clap's usage error on one line: its message and tips, then the usage, without the blank lines
+/// and the "For more information" footer.
+fn usage_error_line(rendered: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for line in rendered.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        if line.starts_with("For more information") {
+            break;
+        }
+        parts.push(line.strip_prefix("error: ").unwrap_or(line).to_string());
+    }
+    parts.join("; ").replace(":;", ":").replace("Usage:", "usage:")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_errors_fit_one_line() {
+        let rendered = "error: the following required arguments were not provided:\n  <CONTAINER>\n\n\
+Usage: ctenter pid <CONTAINER>\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            usage_error_line(rendered),
+            "the following required arguments were not provided: <CONTAINER>; usage: ctenter pid <CONTAINER>"
+        );
+        let rendered = "error: invalid value 'x' for '--env-from <ENV_FROM>'\n  [possible values: auto, config, init]\n\n\
+For more information, try '--help'.\n";
+        assert_eq!(
+            usage_error_line(rendered),
+            "invalid value 'x' for '--env-from <ENV_FROM>'; [possible values: auto, config, init]"
+        );
+    }
 }

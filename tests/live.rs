@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::util::docker::{TestContainer, docker, live};
-use crate::util::{Run, bin, ctenter};
+use crate::util::{Run, bin, ctenter, program};
 
 pub(crate) fn ns_link(pid: u32, kind: &str) -> String {
     std::fs::read_link(format!("/proc/{pid}/ns/{kind}")).unwrap().display().to_string()
@@ -175,6 +175,25 @@ fn environment_comes_from_the_container_not_the_caller() {
 }
 
 #[test]
+fn environment_is_the_one_docker_exec_gives() {
+    if !live("environment_is_the_one_docker_exec_gives") {
+        return;
+    }
+    let c =
+        TestContainer::start(&["--hostname", "ct-env", "-e", "CFG=1", "-e", "SPACED=a b"], &["sleep", "591"]);
+    let sorted = |text: &str| {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        lines.sort();
+        lines
+    };
+    let from_docker = sorted(&docker(&["exec", &c.id, "env"]));
+    let run = ctenter(["enter", &c.id, "--", "env"]).run();
+    run.expect_success();
+    assert_eq!(sorted(&run.stdout), from_docker, "{}", run.report("env differs from docker exec's"));
+    assert!(from_docker.contains(&"HOSTNAME=ct-env".to_string()), "{from_docker:?}");
+}
+
+#[test]
 fn leaked_fds_are_closed_before_exec() {
     if !live("leaked_fds_are_closed_before_exec") {
         return;
@@ -236,6 +255,65 @@ fn no_command_runs_the_container_login_shell() {
     }
     let c = TestContainer::start(&[], &["sleep", "588"]);
     ctenter(["enter", &c.id]).stdin("echo \"$0\"; exit 3\n").run().expect_code(3).expect_stdout("-sh\n");
+}
+
+#[test]
+fn users_come_from_the_containers_own_files_as_docker_exec_reads_them() {
+    if !live("users_come_from_the_containers_own_files_as_docker_exec_reads_them") {
+        return;
+    }
+    // A host-only account file, and a container whose /etc/passwd will point at the same path:
+    // read inside the container that path does not exist, so the name must not resolve.
+    let host_only = format!("/etc/ctenter-host-only-{}", std::process::id());
+    std::fs::write(&host_only, "hostonly:x:4242:4242::/:/bin/sh\n").unwrap();
+    struct Remove(String);
+    impl Drop for Remove {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+    let _remove = Remove(host_only.clone());
+    let setup = "echo 'app:x:1234:4321:App:/home/app:/bin/ash' >> /etc/passwd; \
+        sed -i 's#^root:x:0:0:root:/root:/bin/sh#root:x:0:0:root:/root:/bin/ash#' /etc/passwd; \
+        echo 'grp:x:4321:' >> /etc/group; echo 'extra:x:777:app' >> /etc/group; \
+        mkdir -p /home/app; exec sleep 587";
+    let c = TestContainer::start(&[], &["sh", "-c", setup]);
+    wait_until("the container's account files", || {
+        docker(&["exec", &c.id, "cat", "/etc/group"]).contains("extra:x:777:app")
+    });
+
+    // Names, groups and HOME as docker exec -u gives them (the init's HOME=/root is root's).
+    let script = "id; echo HOME=$HOME";
+    for user in ["app", "1234", "app:grp", "nobody", "0"] {
+        let from_docker = docker(&["exec", "-u", user, &c.id, "sh", "-c", script]);
+        let run = ctenter(["enter", "-u", user, &c.id, "--", "sh", "-c", script]).run();
+        run.expect_success();
+        assert_eq!(run.stdout.trim(), from_docker, "{}", run.report(&format!("-u {user}")));
+    }
+    assert!(docker(&["exec", "-u", "app", &c.id, "id"]).contains("777(extra)"));
+
+    // The host's supplementary groups never get in, even for root.
+    let run =
+        program("setpriv", ["--groups", "4242,4343", "--", bin(), "enter", &c.id, "--", "id", "-G"]).run();
+    run.expect_success();
+    assert_eq!(run.stdout.trim(), docker(&["exec", &c.id, "id", "-G"]), "{}", run.report("groups"));
+
+    // /etc/passwd as a symlink to an absolute path is followed inside the container only.
+    docker(&["exec", &c.id, "sh", "-c", &format!("ln -sf {host_only} /etc/passwd")]);
+    ctenter(["enter", "-u", "hostonly", &c.id, "--", "id"])
+        .run()
+        .expect_code(125)
+        .expect_stderr_contains("user hostonly: no such user in the container's /etc/passwd");
+
+    // No command: the user's login shell from passwd (root's is /bin/ash here), as a login shell.
+    docker(&[
+        "exec",
+        &c.id,
+        "sh",
+        "-c",
+        "rm /etc/passwd; echo 'root:x:0:0:root:/root:/bin/ash' > /etc/passwd",
+    ]);
+    ctenter(["enter", &c.id]).stdin("echo \"$0\"; exit 3\n").run().expect_code(3).expect_stdout("-ash\n");
 }
 
 #[test]

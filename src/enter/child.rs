@@ -131,8 +131,8 @@ fn run_command(plan: &EnterPlan, joiner: Pid, confinement: Option<Confinement>, 
     {
         fail(plan, format!("cannot attach the pty: {err}"), exit::FAILURE);
     }
-    let home = match become_user(plan, confinement) {
-        Ok(home) => home,
+    let (home, login_shell) = match become_user(plan, confinement) {
+        Ok(creds) => (creds.home, creds.shell),
         Err(err) => fail(plan, err, exit::FAILURE),
     };
     let mut env = plan.env.clone();
@@ -144,16 +144,16 @@ fn run_command(plan: &EnterPlan, joiner: Pid, confinement: Option<Confinement>, 
     }
     supervise::restore_signals_for_exec();
     sys::close_fds_above_stderr();
-    let failure = exec::exec(&plan.command, &env, &plan.path_var);
+    let failure = exec::exec(&plan.command, &env, &plan.path_var, login_shell.as_deref());
     fail(plan, failure.message, failure.code)
 }
 
 /// Takes the user's identity from the container's own account files (read now, inside its mount
 /// namespace): supplementary groups first (the host's are dropped even for root), then gid, then
 /// uid, which for a non-root uid also clears every capability (capabilities(7)). The init's
-/// confinement goes on around the switch (see `Confinement`). Returns the HOME to use when the
-/// environment has none.
-fn become_user(plan: &EnterPlan, confinement: Option<Confinement>) -> Result<String, EnterError> {
+/// confinement goes on around the switch (see `Confinement`). Returns the credentials, whose
+/// HOME is for an environment that has none and whose shell is the login shell.
+fn become_user(plan: &EnterPlan, confinement: Option<Confinement>) -> Result<user::Credentials, EnterError> {
     let passwd = user::read_container_file("/etc/passwd");
     let group = user::read_container_file("/etc/group");
     let creds = user::resolve(&plan.user, &passwd, &group).map_err(EnterError::User)?;
@@ -168,7 +168,7 @@ fn become_user(plan: &EnterPlan, confinement: Option<Confinement>) -> Result<Str
     if let Some(confinement) = &confinement {
         confinement.apply_after_user(creds.uid)?;
     }
-    Ok(creds.home)
+    Ok(creds)
 }
 
 /// chdir only after joining the mount namespace, by path, so the directory is the container's

@@ -53,6 +53,19 @@ impl Environment {
     }
 }
 
+/// A NUL-separated environ without the entries of variable `key`.
+pub fn without_variable(environ: &[u8], key: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(environ.len());
+    for entry in environ.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+        if entry.strip_prefix(key).is_some_and(|rest| rest.first() == Some(&b'=')) {
+            continue;
+        }
+        out.extend_from_slice(entry);
+        out.push(0);
+    }
+    out
+}
+
 /// What `enter` runs with: the configured or the init's environment, TERM from the caller only
 /// when stdin is a terminal, a PATH default where it has none, then the user's `-e` settings.
 /// HOME, when missing, comes later from the container's passwd entry of the user (`user`).
@@ -85,6 +98,16 @@ pub fn parse_env_file(
         let line = &line[line.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(line.len())..];
         if line.is_empty() || line.starts_with(b"#") {
             continue;
+        }
+        // As docker's env-file parser: `export X=1` or `X =1` is a mistake, not a variable named
+        // "export X" or "X ".
+        let key = line.split(|&b| b == b'=').next().unwrap_or_default();
+        if key.iter().any(u8::is_ascii_whitespace) {
+            return Err(format!(
+                "line {}: variable {:?} contains whitespace",
+                number + 1,
+                String::from_utf8_lossy(key)
+            ));
         }
         let setting = parse_setting(OsStr::from_bytes(line), &caller)
             .map_err(|e| format!("line {}: {e}", number + 1))?;
@@ -121,14 +144,24 @@ mod tests {
     #[test]
     fn env_files_as_docker_reads_them() {
         let caller = |key: &OsStr| (key == "FROM_CALLER").then(|| OsString::from("c"));
-        let content = b"# comment\n\nA=1\n  B = 2 \r\nFROM_CALLER\nMISSING\nC=\"q\"\n";
+        let content = b"# comment\n\nA=1\n  B= 2 \r\nFROM_CALLER\nMISSING\nC=\"q\"\n";
         let got = parse_env_file(content, caller).unwrap();
         let want: Vec<(OsString, OsString)> =
-            [("A", "1"), ("B ", " 2 "), ("FROM_CALLER", "c"), ("C", "\"q\"")]
+            [("A", "1"), ("B", " 2 "), ("FROM_CALLER", "c"), ("C", "\"q\"")]
                 .map(|(k, v)| (k.into(), v.into()))
                 .into();
         assert_eq!(got, want);
         assert!(parse_env_file(b"ok=1\n=bad\n", caller).unwrap_err().starts_with("line 2:"));
+        for bad in [&b"export X=1\n"[..], b"B = 2\n", b"TAB\tX\n"] {
+            let err = parse_env_file(bad, caller).unwrap_err();
+            assert!(err.starts_with("line 1: variable") && err.ends_with("contains whitespace"), "{err}");
+        }
+    }
+
+    #[test]
+    fn without_variable_drops_only_that_variable() {
+        assert_eq!(without_variable(b"HOME=/root\0HOMEDIR=x\0A=1\0", b"HOME"), b"HOMEDIR=x\0A=1\0");
+        assert_eq!(without_variable(b"", b"HOME"), b"");
     }
 
     fn strings(env: &Environment) -> Vec<String> {

@@ -10,7 +10,8 @@ use crate::exit;
 /// What to run once inside.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommandSpec {
-    /// The container's `/bin/bash` if it has one, else `/bin/sh`, as a login shell.
+    /// The user's shell from the container's passwd, else its `/bin/bash`, else `/bin/sh`, as a
+    /// login shell.
     LoginShell,
     Argv(Vec<CString>),
 }
@@ -21,16 +22,31 @@ pub struct ExecFailure {
     pub message: String,
 }
 
+/// Pure: whether a passwd shell field can be the login shell ctenter starts. Accounts that may
+/// not log in (`nologin`, `false`) still get a shell: root entering a container is not a login
+/// through that account, and docker exec has no such refusal either.
+pub fn login_shell_candidate(shell: &str) -> bool {
+    let name = shell.rsplit('/').next().unwrap_or(shell);
+    shell.starts_with('/') && !matches!(name, "nologin" | "false" | "true" | "sync" | "halt" | "shutdown")
+}
+
 /// Replaces this process with the command; returns only on failure, with the exit code the shell
 /// convention gives it (127 not found, 126 not executable).
-pub fn exec(spec: &CommandSpec, env: &[CString], path_var: &[u8]) -> ExecFailure {
+pub fn exec(spec: &CommandSpec, env: &[CString], path_var: &[u8], passwd_shell: Option<&str>) -> ExecFailure {
     let argv = match spec {
         CommandSpec::LoginShell => {
-            let shell = if access("/bin/bash", AccessFlags::X_OK).is_ok() { "bash" } else { "sh" };
-            let path = CString::new(format!("/bin/{shell}")).expect("no NUL");
+            let usable =
+                |shell: &&str| login_shell_candidate(shell) && access(*shell, AccessFlags::X_OK).is_ok();
+            let path = passwd_shell
+                .filter(usable)
+                .or_else(|| ["/bin/bash"].into_iter().find(usable))
+                .unwrap_or("/bin/sh");
+            let name = path.rsplit('/').next().unwrap_or(path);
             // A leading '-' in argv[0] asks for a login shell (bash(1), busybox ash).
-            let argv = [CString::new(format!("-{shell}")).expect("no NUL")];
-            let errno = execve(&path, &argv, env).unwrap_err();
+            let (Ok(path), Ok(argv0)) = (CString::new(path), CString::new(format!("-{name}"))) else {
+                return ExecFailure { code: exit::FAILURE, message: format!("bad login shell {path:?}") };
+            };
+            let errno = execve(&path, &[argv0], env).unwrap_err();
             return failure(&path, errno);
         }
         CommandSpec::Argv(argv) => argv,
@@ -69,5 +85,20 @@ fn failure(path: &CStr, errno: Errno) -> ExecFailure {
     ExecFailure {
         code,
         message: format!("exec {:?}: {}", path.to_string_lossy(), std::io::Error::from(errno)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_shells_are_absolute_and_not_refusals() {
+        for shell in ["/bin/bash", "/bin/ash", "/usr/bin/zsh"] {
+            assert!(login_shell_candidate(shell), "{shell}");
+        }
+        for shell in ["/usr/sbin/nologin", "/sbin/nologin", "/bin/false", "/bin/sync", "bash", ""] {
+            assert!(!login_shell_candidate(shell), "{shell}");
+        }
     }
 }

@@ -175,7 +175,12 @@ fn prepare_and_fork(
             if environ.len() as u64 > ENVIRON_READ_LIMIT {
                 return Err(EnterError::EnvironTooLarge { pid, limit_mib: ENVIRON_READ_LIMIT >> 20 });
             }
-            environ
+            // The init's HOME is its own user's: another user given with -u gets the one from
+            // the container's passwd, as with docker exec -u.
+            match options.user {
+                Some(_) => env::without_variable(&environ, b"HOME"),
+                None => environ,
+            }
         }
     };
     let user = match (&options.user, &configured.user) {

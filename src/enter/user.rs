@@ -37,6 +37,8 @@ pub struct Credentials {
     pub groups: Vec<u32>,
     /// HOME when the environment has none: the passwd entry's, else `/`.
     pub home: String,
+    /// The passwd entry's login shell, when it has one.
+    pub shell: Option<String>,
 }
 
 struct PasswdEntry<'a> {
@@ -44,13 +46,20 @@ struct PasswdEntry<'a> {
     uid: u32,
     gid: u32,
     home: &'a str,
+    shell: &'a str,
 }
 
 fn passwd_entries(passwd: &str) -> impl Iterator<Item = PasswdEntry<'_>> {
     passwd.lines().filter_map(|line| {
         let f: Vec<&str> = line.split(':').collect();
         (f.len() >= 7).then_some(())?;
-        Some(PasswdEntry { name: f[0], uid: f[2].parse().ok()?, gid: f[3].parse().ok()?, home: f[5] })
+        Some(PasswdEntry {
+            name: f[0],
+            uid: f[2].parse().ok()?,
+            gid: f[3].parse().ok()?,
+            home: f[5],
+            shell: f[6],
+        })
     })
 }
 
@@ -109,8 +118,9 @@ pub fn resolve(spec: &UserSpec, passwd: &[u8], group: &[u8]) -> Result<Credentia
     if !groups.contains(&gid) {
         groups.insert(0, gid);
     }
-    let home = entry.map_or("/", |e| if e.home.is_empty() { "/" } else { e.home }).to_string();
-    Ok(Credentials { uid, gid, groups, home })
+    let home = entry.as_ref().map_or("/", |e| if e.home.is_empty() { "/" } else { e.home }).to_string();
+    let shell = entry.map(|e| e.shell).filter(|shell| !shell.is_empty()).map(str::to_string);
+    Ok(Credentials { uid, gid, groups, home, shell })
 }
 
 /// Reads a file of the container after its mount namespace was joined, so the path resolves
@@ -149,6 +159,10 @@ mod tests {
         assert_eq!(
             (unknown.uid, unknown.gid, unknown.groups, unknown.home.as_str()),
             (4242, 0, vec![0], "/")
+        );
+        assert_eq!(
+            (creds("web").unwrap().shell, nobody.shell, unknown.shell),
+            (Some("/bin/sh".to_string()), Some("/bin/false".to_string()), None)
         );
     }
 

@@ -54,10 +54,10 @@ pub enum ResolveError {
     #[error("container name or ID must not be empty")]
     EmptyQuery,
     #[error(
-        "no such container: {needle} ({} found among {} processes; see 'ctenter ls')",
+        "no such container: {needle} ({} found among {} processes; see 'ctenter ls'){hint}",
         count(*containers, "container"), processes
     )]
-    NotFound { needle: String, containers: usize, processes: usize },
+    NotFound { needle: String, containers: usize, processes: usize, hint: &'static str },
     #[error("container {needle:?} is ambiguous: it matches {} containers:{}", candidates.len(), CandidateList(candidates))]
     Ambiguous { needle: String, candidates: Vec<Found> },
     #[error("container {id}: its processes exited while ctenter read them (container not running)")]
@@ -174,6 +174,8 @@ impl Scan {
                 needle: needle.to_string(),
                 containers: self.containers.len(),
                 processes: self.processes_scanned,
+                // Names come from the runtimes' state files, which only root can read.
+                hint: if nix::unistd::geteuid().is_root() { "" } else { "; names need root: run as root" },
             }),
             1 => Ok(candidates.remove(0)),
             _ => Err(ResolveError::Ambiguous { needle: needle.to_string(), candidates }),

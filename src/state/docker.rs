@@ -22,11 +22,37 @@ pub(super) fn read(root: &StateRoot, container: &Lookup<'_>, state: &mut Contain
         }
         state.started = config["State"]["StartedAt"].as_str().map(str::to_string);
         let config = &config["Config"];
-        state.exec.env = config["Env"]
-            .as_array()
-            .map(|env| env.iter().filter_map(|e| e.as_str()).map(|e| e.as_bytes().to_vec()).collect());
+        state.exec.env = config["Env"].as_array().map(|env| {
+            let env = env.iter().filter_map(|e| e.as_str()).map(|e| e.as_bytes().to_vec()).collect();
+            exec_env(config["Hostname"].as_str(), env)
+        });
         state.exec.user = config["User"].as_str().filter(|u| !u.is_empty()).map(str::to_string);
         state.exec.workdir = config["WorkingDir"].as_str().filter(|w| !w.is_empty()).map(str::to_string);
         return;
+    }
+}
+
+/// The environment `docker exec` gives: HOSTNAME from the container's configured hostname, then
+/// the configured `Env`, which may replace it (moby's `CreateDaemonEnvironment`; PATH and TERM
+/// are added later, for every engine).
+fn exec_env(hostname: Option<&str>, env: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    let Some(hostname) = hostname.filter(|h| !h.is_empty()) else { return env };
+    if env.iter().any(|e| e.starts_with(b"HOSTNAME=")) {
+        return env;
+    }
+    std::iter::once(format!("HOSTNAME={hostname}").into_bytes()).chain(env).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exec_env_has_the_hostname_unless_the_config_sets_it() {
+        let env = |items: &[&str]| items.iter().map(|e| e.as_bytes().to_vec()).collect::<Vec<_>>();
+        assert_eq!(exec_env(Some("3f2a9c04e1b7"), env(&["A=1"])), env(&["HOSTNAME=3f2a9c04e1b7", "A=1"]));
+        assert_eq!(exec_env(Some("h"), env(&["HOSTNAME=mine"])), env(&["HOSTNAME=mine"]));
+        assert_eq!(exec_env(None, env(&["A=1"])), env(&["A=1"]));
+        assert_eq!(exec_env(Some(""), env(&[])), env(&[]));
     }
 }
