@@ -399,6 +399,10 @@ def state_trees():
     name = "state-trees-v2"
     web, broken, forged, stale = (cid(name + x) for x in ("-web", "-broken", "-forged", "-stale"))
     pweb, pstale, sandbox, app, crio = (cid(name + x) for x in ("-pweb", "-pstale", "-sandbox", "-app", "-crio"))
+    # Kubelet cgroupfs paths that don't say which runtime, with no supervisor captured: the state
+    # files found for them do.
+    kube_cd, kube_crio = cid(name + "-kube-containerd"), cid(name + "-kube-crio")
+    kube_pod = uid(name + "-kube-pod")
     pod_uid = uid(name + "-pod").replace("-", "_")
     docker_scope = lambda i: f"/system.slice/docker-{i}.scope"
     pod_slice = f"/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod{pod_uid}.slice"
@@ -418,6 +422,8 @@ def state_trees():
         3020: proc(3020, "api", 3000, 4020, [3020, 1], v2(f"{pod_slice}/cri-containerd-{app}.scope"), ["/api"]),
         # CRI-O's conmon is not captured here: the name comes from the state file alone.
         4010: proc(4010, "postgres", 3990, 5010, [4010, 1], v2(f"{crio_slice}/crio-{crio}.scope"), ["postgres"]),
+        5010: proc(5010, "worker", 4990, 6010, [5010, 1], v2(f"/kubepods/besteffort/pod{kube_pod}/{kube_cd}"), ["/worker"]),
+        5020: proc(5020, "redis", 4990, 6020, [5020, 1], v2(f"/kubepods/besteffort/pod{kube_pod}/{kube_crio}"), ["redis"]),
     }
     docker_config = lambda i, name, env, user, workdir: {
         "ID": i, "Name": name, "State": {"Running": True, "Pid": 0, "StartedAt": "2026-11-30T08:00:00.123456789Z"},
@@ -448,6 +454,10 @@ def state_trees():
         f"{storage}/{crio}/userdata/config.json": spec(["PGDATA=/data"], 999, 999, "/", {
             "io.kubernetes.container.name": "db", "io.kubernetes.pod.name": "db-0", "io.kubernetes.pod.namespace": "prod",
             "io.kubernetes.cri-o.ContainerType": "container"}),
+        f"{tasks}/{kube_cd}/config.json": spec(["PATH=/bin"], 0, 0, "/", cri("container", "jobs-1", "worker")),
+        f"{storage}/{kube_crio}/userdata/config.json": spec(["PATH=/bin"], 0, 0, "/", {
+            "io.kubernetes.container.name": "cache", "io.kubernetes.pod.name": "jobs-1", "io.kubernetes.pod.namespace": "prod",
+            "io.kubernetes.cri-o.ContainerType": "container"}),
     }
     src = lambda *paths: list(paths)
     expected = by_id(
@@ -462,6 +472,10 @@ def state_trees():
                   pod="api-7d9f", namespace="prod", sources=src(f"{tasks}/{app}/config.json")),
         container(crio, 4010, 1, f"{crio_slice}/crio-{crio}.scope", "postgres", engine="cri-o", name="db",
                   pod="db-0", namespace="prod", sources=src(f"{storage}/{crio}/userdata/config.json")),
+        container(kube_cd, 5010, 1, f"/kubepods/besteffort/pod{kube_pod}/{kube_cd}", "/worker", engine="containerd",
+                  name="worker", pod="jobs-1", namespace="prod", sources=src(f"{tasks}/{kube_cd}/config.json")),
+        container(kube_crio, 5020, 1, f"/kubepods/besteffort/pod{kube_pod}/{kube_crio}", "redis", engine="cri-o",
+                  name="cache", pod="jobs-1", namespace="prod", sources=src(f"{storage}/{kube_crio}/userdata/config.json")),
     )
     for c in expected:
         if c["id"] == web:
@@ -471,7 +485,9 @@ def state_trees():
 Running containers with their runtimes' state files under `root/` (passed as `--state-root`):
 Docker's `config.v2.json` (name `web`, configured env, user and working directory), Podman's
 `containers.json` and `userdata/config.json`, containerd's CRI bundles (a pod `prod/api-7d9f`
-with its sandbox and one container `app`) and a CRI-O container's annotations. Also what must
+with its sandbox and one container `app`) and a CRI-O container's annotations. Two containers
+on kubelet cgroupfs paths (`/kubepods/besteffort/pod<uid>/<id>`) with no supervisor captured get
+their engine from whose files name them: a containerd bundle, a CRI-O config. Also what must
 never name anything: a stopped container's config (`old-web`), a Podman entry for a container
 that isn't running (`gone`), a truncated config, and a config that claims another container's ID.
 

@@ -219,6 +219,9 @@ impl Scan {
             supervisor_name: supervisor.as_ref().and_then(|s| s.name.as_deref()),
         };
         let state = state::lookup(&self.state_root, &lookup);
+        if let Some(engine) = state.engine.filter(|_| container.engine == Engine::Kubernetes) {
+            container.engine = engine;
+        }
         let ticks = init.start_time.zip(*self.boot_time.get_or_init(|| boot_time(&self.root)));
         let started_unix = ticks.map(|(start, (btime, hz))| btime + start / hz);
         Some(Found { container, init, command, state, started_unix })

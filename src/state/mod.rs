@@ -77,6 +77,8 @@ pub struct ContainerState {
     pub exec: ExecDefaults,
     /// The state files that were read and used, as host paths.
     pub sources: Vec<String>,
+    /// The runtime whose files these are, when the cgroup path only said `kubernetes`.
+    pub engine: Option<Engine>,
 }
 
 /// What `docker exec` would give the command, from the container's configuration.
@@ -103,14 +105,23 @@ pub fn lookup(root: &StateRoot, container: &Lookup<'_>) -> ContainerState {
     match container.engine {
         Engine::Docker => docker::read(root, container, &mut state),
         Engine::Podman | Engine::CriO => oci::read_storage(root, container, &mut state),
-        Engine::Containerd => oci::read_bundle(root, container, &mut state),
-        Engine::Kubernetes => {
+        Engine::Containerd => {
             oci::read_bundle(root, container, &mut state);
+        }
+        Engine::Kubernetes => {
+            // Whose files name the container says which runtime made it (issue: "the engine is
+            // `kubernetes` until on-disk state says more").
+            state.engine = oci::read_bundle(root, container, &mut state);
             if state.sources.is_empty() {
                 oci::read_storage(root, container, &mut state);
+                state.engine = Some(Engine::CriO);
             }
             if state.sources.is_empty() {
                 docker::read(root, container, &mut state);
+                state.engine = Some(Engine::Docker);
+            }
+            if state.sources.is_empty() {
+                state.engine = None;
             }
         }
         // Their names are their IDs, from the cgroup path.

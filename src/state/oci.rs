@@ -4,6 +4,7 @@
 //! Kubernetes annotations that name a CRI container.
 
 use super::{ContainerState, Lookup, StateRoot, home_of, rootless_uid};
+use crate::resolver::Engine;
 
 /// containerd's v2 task dirs: the system containerd's and the one dockerd runs itself.
 const TASK_DIRS: [&str; 2] = [
@@ -11,7 +12,13 @@ const TASK_DIRS: [&str; 2] = [
     "/run/docker/containerd/daemon/io.containerd.runtime.v2.task",
 ];
 
-pub(super) fn read_bundle(root: &StateRoot, container: &Lookup<'_>, state: &mut ContainerState) {
+/// Reads the container's bundle; returns whose containerd it was in: dockerd's own (or the `moby`
+/// namespace) is Docker's, any other containerd's.
+pub(super) fn read_bundle(
+    root: &StateRoot,
+    container: &Lookup<'_>,
+    state: &mut ContainerState,
+) -> Option<Engine> {
     for task_dir in TASK_DIRS {
         let Ok(namespaces) = std::fs::read_dir(root.path(task_dir)) else { continue };
         for namespace in namespaces.flatten() {
@@ -36,9 +43,11 @@ pub(super) fn read_bundle(root: &StateRoot, container: &Lookup<'_>, state: &mut 
                         annotations["io.kubernetes.cri.sandbox-namespace"].as_str().map(str::to_string);
                 }
             }
-            return;
+            let dockers = task_dir == TASK_DIRS[1] || namespace == "moby";
+            return Some(if dockers { Engine::Docker } else { Engine::Containerd });
         }
     }
+    None
 }
 
 pub(super) fn read_storage(root: &StateRoot, container: &Lookup<'_>, state: &mut ContainerState) {
