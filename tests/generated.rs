@@ -52,5 +52,11 @@ fn man_pages_are_roff_with_every_subcommand() {
             .expect_stdout_contains(&format!("\\fBctenter {sub}\\fR"));
     }
     ctenter(["man", "enter"]).run().expect_stdout_contains("\\-\\-env\\-file");
+    for page in [&["man"][..], &["man", "enter"]] {
+        ctenter(page)
+            .run()
+            .expect_stdout_contains(".SH \"EXIT STATUS\"")
+            .expect_stdout_contains("\\fB125\\fR");
+    }
     ctenter(["man", "bogus"]).run().expect_one_line_error().expect_stderr_contains("subcommands: ls, pid");
 }
