@@ -26,6 +26,12 @@ def hybrid(v1_path, systemd_path, unified_path):
     lines = [f"{c}:{v1_path}" for c in V1] + [f"1:name=systemd:{systemd_path}", f"0::{unified_path}"]
     return ("\n".join(lines) + "\n").encode()
 
+def v1_only(path):
+    # A pure cgroup v1 host (systemd before v233, or booted with the unified hierarchy off): no
+    # `0::` line at all.
+    lines = [f"{c}:{path}" for c in V1] + [f"1:name=systemd:{path}"]
+    return ("\n".join(lines) + "\n").encode()
+
 def v2(path):
     return f"0::{path}\n".encode()
 
@@ -83,6 +89,8 @@ def systemd_case(name, mode):
     a, b = "3f2a" + cid(name + "-a")[4:], "3f2a" + cid(name + "-b")[4:]
     if mode == "v2":
         cg = lambda p: v2(p)
+    elif mode == "v1":
+        cg = lambda p: v1_only(p)
     else:
         cg = lambda p: hybrid(p, p, p)
     scope = lambda i: f"/system.slice/docker-{i}.scope"
@@ -104,7 +112,8 @@ def systemd_case(name, mode):
         container(a, 1010, 3, scope(a), "nginx -g daemon off;"),
         container(b, 2010, 1, scope(b), "sleep infinity"),
     ], key=lambda c: c["id"])
-    desc = "cgroup v2 only (unified)" if mode == "v2" else "cgroup v1 + v2 hybrid, every line naming the scope"
+    desc = {"v2": "cgroup v2 only (unified)", "v1": "cgroup v1 only (no `0::` line)"}.get(
+        mode, "cgroup v1 + v2 hybrid, every line naming the scope")
     readme = f"""# {name}
 
 Docker with the systemd cgroup driver, {desc}: containers are `/system.slice/docker-<id>.scope`.
@@ -496,6 +505,7 @@ that isn't running (`gone`), a truncated config, and a config that claims anothe
 
 systemd_case("docker-systemd-v2", "v2")
 systemd_case("docker-systemd-hybrid", "hybrid")
+systemd_case("docker-systemd-v1", "v1")
 hybrid_disagreement()
 malformed()
 podman_systemd()
