@@ -150,6 +150,10 @@ fn names_from_state_files_resolve_and_stale_ones_never_do() {
             .expect_one_line_error()
             .expect_stderr_contains(&format!("no such container: {stale} ("));
     }
+    // A stopped Docker container's files never match, but the error says it is not running.
+    pid_of("old-web")
+        .expect_stderr_contains("docker container old-web (")
+        .expect_stderr_contains("exists on disk but has no process: it is not running");
 }
 
 #[test]

@@ -57,7 +57,7 @@ pub enum ResolveError {
         "no such container: {needle} ({} found among {} processes; see 'ctenter ls'){hint}",
         count(*containers, "container"), processes
     )]
-    NotFound { needle: String, containers: usize, processes: usize, hint: &'static str },
+    NotFound { needle: String, containers: usize, processes: usize, hint: String },
     #[error("container {needle:?} is ambiguous: it matches {} containers:{}", candidates.len(), CandidateList(candidates))]
     Ambiguous { needle: String, candidates: Vec<Found> },
     #[error("container {id}: its processes exited while ctenter read them (container not running)")]
@@ -174,8 +174,12 @@ impl Scan {
                 needle: needle.to_string(),
                 containers: self.containers.len(),
                 processes: self.processes_scanned,
-                // Names come from the runtimes' state files, which only root can read.
-                hint: if nix::unistd::geteuid().is_root() { "" } else { "; names need root: run as root" },
+                hint: match state::stopped_hint(&self.state_root, needle) {
+                    Some(stopped) => format!("; {stopped}"),
+                    // Names come from the runtimes' state files, which only root can read.
+                    None if !nix::unistd::geteuid().is_root() => "; names need root: run as root".into(),
+                    None => String::new(),
+                },
             }),
             1 => Ok(candidates.remove(0)),
             _ => Err(ResolveError::Ambiguous { needle: needle.to_string(), candidates }),

@@ -32,6 +32,34 @@ pub(super) fn read(root: &StateRoot, container: &Lookup<'_>, state: &mut Contain
     }
 }
 
+/// At most this many container directories are looked at for the not-found hint.
+const ON_DISK_LIMIT: usize = 4096;
+
+/// A Docker container on disk that `needle` names (name, full ID or ID prefix) although /proc has
+/// no process of it: `(name, id)`. Only for the error message, never a match (its files may
+/// even still say "Running" after a crash).
+pub(super) fn on_disk(root: &StateRoot, needle: &str) -> Option<(String, String)> {
+    let dir = "/var/lib/docker/containers";
+    let needle_id = needle.to_ascii_lowercase();
+    let hex = !needle.is_empty() && needle.bytes().all(|b| b.is_ascii_hexdigit());
+    let name = needle.trim_start_matches('/');
+    let entries = std::fs::read_dir(root.path(dir)).ok()?;
+    for entry in entries.flatten().take(ON_DISK_LIMIT) {
+        let Some(id) = entry.file_name().to_str().map(str::to_string) else { continue };
+        let Some(config) = root.json(&format!("{dir}/{id}/config.v2.json"), &mut Vec::new()) else {
+            continue;
+        };
+        if config["ID"].as_str() != Some(id.as_str()) {
+            continue;
+        }
+        let its_name = config["Name"].as_str().unwrap_or_default().trim_start_matches('/').to_string();
+        if its_name == name || (hex && id.starts_with(&needle_id)) {
+            return Some((its_name, id));
+        }
+    }
+    None
+}
+
 /// The environment `docker exec` gives: HOSTNAME from the container's configured hostname, then
 /// the configured `Env`, which may replace it (moby's `CreateDaemonEnvironment`; PATH and TERM
 /// are added later, for every engine).

@@ -136,6 +136,14 @@ pub fn lookup(root: &StateRoot, container: &Lookup<'_>) -> ContainerState {
     state
 }
 
+/// For a container /proc has no process of: a line saying that Docker has one of that name or ID
+/// on disk, which is then not running.
+pub fn stopped_hint(root: &StateRoot, needle: &str) -> Option<String> {
+    let (name, id) = docker::on_disk(root, needle)?;
+    let short = id.get(..12).unwrap_or(&id);
+    Some(format!("docker container {name} ({short}) exists on disk but has no process: it is not running"))
+}
+
 /// Sets the name, reading Kubernetes' `k8s_<container>_<pod>_<namespace>_<uid>_<attempt>` form
 /// (dockershim's container names, CRI-O's conmon `-n`) into its parts.
 fn apply_name(state: &mut ContainerState, name: &str) {
