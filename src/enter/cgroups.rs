@@ -164,9 +164,9 @@ fn read_small(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 ///
 /// Writing a pid (or 0, "the writer") to `cgroup.procs` makes the kernel take the global
 /// cgroup_threadgroup_rwsem for writing, and that waits for an RCU grace period: 7 to 20 ms on
-/// the test machine, the largest cost of `enter` (docs/PERFORMANCE.md). Moving only the calling
-/// thread skips that lock (kernel/cgroup/cgroup.c, cgroup_procs_write_start: "If the thread is
-/// `current`, ... we can skip the global lock"), and the joiner is a single thread, so the v1
+/// the test machine, the largest cost of `enter` (docs/PERFORMANCE.md). A thread that moves only
+/// itself skips that lock (kernel/cgroup/cgroup.c, cgroup_procs_write_start(); 0.1 ms for every
+/// v1 hierarchy together on the same machine), and the joiner is a single thread, so the v1
 /// hierarchies get a 0 written to their `tasks` file. The v2 tree has no such per-thread move
 /// across domains; there the joiner is born in the cgroup instead (CLONE_INTO_CGROUP), and
 /// `cgroup.procs` is only the fallback for kernels before 5.7.
