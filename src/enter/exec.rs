@@ -22,9 +22,10 @@ pub struct ExecFailure {
     pub message: String,
 }
 
-/// Pure: whether a passwd shell field can be the login shell ctenter starts. Accounts that may
-/// not log in (`nologin`, `false`) still get a shell: root entering a container is not a login
-/// through that account, and docker exec has no such refusal either.
+/// Pure: whether a passwd shell field can be the login shell ctenter starts. A shell that only
+/// refuses logins (`nologin`, `false`) is passed over for the container's own `/bin/bash` or
+/// `/bin/sh`: entering a container is not a login through that account, and docker exec has
+/// no such refusal either.
 pub fn login_shell_candidate(shell: &str) -> bool {
     let name = shell.rsplit('/').next().unwrap_or(shell);
     shell.starts_with('/') && !matches!(name, "nologin" | "false" | "true" | "sync" | "halt" | "shutdown")
@@ -37,10 +38,8 @@ pub fn exec(spec: &CommandSpec, env: &[CString], path_var: &[u8], passwd_shell: 
         CommandSpec::LoginShell => {
             let usable =
                 |shell: &&str| login_shell_candidate(shell) && access(*shell, AccessFlags::X_OK).is_ok();
-            let path = passwd_shell
-                .filter(usable)
-                .or_else(|| ["/bin/bash"].into_iter().find(usable))
-                .unwrap_or("/bin/sh");
+            let path =
+                passwd_shell.filter(usable).or_else(|| Some("/bin/bash").filter(usable)).unwrap_or("/bin/sh");
             let name = path.rsplit('/').next().unwrap_or(path);
             // A leading '-' in argv[0] asks for a login shell (bash(1), busybox ash).
             let (Ok(path), Ok(argv0)) = (CString::new(path), CString::new(format!("-{name}"))) else {
