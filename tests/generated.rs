@@ -58,5 +58,7 @@ fn man_pages_are_roff_with_every_subcommand() {
             .expect_stdout_contains(".SH \"EXIT STATUS\"")
             .expect_stdout_contains("\\fB125\\fR");
     }
+    // clap's own `help` subcommand has a page too (scripts/build-deb.sh packages it).
+    ctenter(["man", "help"]).run().expect_success().expect_stdout_contains(".TH ctenter-help 1");
     ctenter(["man", "bogus"]).run().expect_one_line_error().expect_stderr_contains("subcommands: ls, pid");
 }

@@ -48,7 +48,10 @@ pub fn run(subcommand: Option<&str>) -> anyhow::Result<i32> {
     if matches!(subcommand, None | Some("enter")) {
         out.extend_from_slice(EXIT_STATUS.as_bytes());
     }
-    man.render_version_section(&mut out)?;
+    // clap_mangen unwraps the version: `help` has none.
+    if cmd.get_version().is_some() || cmd.get_long_version().is_some() {
+        man.render_version_section(&mut out)?;
+    }
     super::write_stdout(&out, "the manual page")?;
     Ok(0)
 }
