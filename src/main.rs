@@ -11,6 +11,11 @@ fn main() {
 fn run() -> i32 {
     let cli = match Cli::try_parse_from(argv::rewrite(std::env::args_os().collect())) {
         Ok(cli) => cli,
+        // `ctenter` alone: the whole help, on stderr, as clap prints it.
+        Err(err) if err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            return exit::FAILURE;
+        }
         Err(err) if err.use_stderr() => {
             eprintln!("ctenter: {}", usage_error_line(&err.render().to_string()));
             return exit::FAILURE;

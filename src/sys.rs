@@ -72,8 +72,9 @@ const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
 /// fork(2) with the child born in the cgroup v2 directory `cgroup` (clone3(2) CLONE_INTO_CGROUP,
 /// Linux 5.7). Unlike a write to `cgroup.procs`, this never takes the kernel's global
 /// cgroup_threadgroup_rwsem for writing, whose RCU grace period costs milliseconds (see
-/// `enter::cgroups`). `Ok(None)` when the kernel lacks clone3 or the flag: fork instead.
-pub fn fork_into_cgroup(cgroup: BorrowedFd<'_>) -> io::Result<Option<Forked>> {
+/// `enter::cgroups`). Any error (ENOSYS before 5.3, E2BIG before 5.7, EPERM from a seccomp
+/// filter, ...) is the caller's to fall back from.
+pub fn fork_into_cgroup(cgroup: BorrowedFd<'_>) -> io::Result<Forked> {
     let args = CloneArgs {
         flags: CLONE_INTO_CGROUP,
         exit_signal: libc::SIGCHLD as u64,
@@ -81,18 +82,16 @@ pub fn fork_into_cgroup(cgroup: BorrowedFd<'_>) -> io::Result<Option<Forked>> {
         ..CloneArgs::default()
     };
     // SAFETY: with no stack given the child runs on a copy of ours, exactly as after fork(2); as
-    // for `fork`, no other thread exists, so the child holds no lock it cannot release. The
-    // kernel reads `args` (whose size we pass) and nothing else of ours.
+    // for `fork`, no other thread exists, so the child holds no lock it cannot release. glibc's
+    // fork bookkeeping is skipped: the child's cached tid is stale, which glibc (2.25+: no pid
+    // cache; raise(3) asks gettid) and Rust's std never rely on, and the joiner's own fork(2)
+    // renews it for the command (musl's raise(3) would use the stale tid). The kernel reads
+    // `args` (whose size we pass) and nothing else of ours.
     let rc = unsafe { libc::syscall(libc::SYS_clone3, &args, std::mem::size_of::<CloneArgs>()) };
     match rc {
-        -1 => match io::Error::last_os_error() {
-            // ENOSYS: no clone3 (< 5.3); E2BIG: a clone_args without `cgroup` (< 5.7); EINVAL:
-            // a flag it does not know.
-            err if matches!(err.raw_os_error(), Some(libc::ENOSYS | libc::E2BIG | libc::EINVAL)) => Ok(None),
-            err => Err(err),
-        },
-        0 => Ok(Some(Forked::Child)),
-        pid => Ok(Some(Forked::Parent(pid as libc::pid_t))),
+        -1 => Err(io::Error::last_os_error()),
+        0 => Ok(Forked::Child),
+        pid => Ok(Forked::Parent(pid as libc::pid_t)),
     }
 }
 

@@ -18,6 +18,15 @@ fn usage_errors_exit_125() {
     for args in [&[][..], &["bogus"], &["pid"], &["ls", "--bogus"], &["enter"]] {
         ctenter(args).run().expect_code(125);
     }
+    // Bad usage is one line naming what is wrong, with the usage; no arguments at all is the help.
+    for (args, says) in [
+        (&["bogus"][..], "unrecognized subcommand 'bogus'"),
+        (&["pid"], "<CONTAINER>; usage: ctenter pid <CONTAINER>"),
+        (&["ls", "-q", "--json"], "'--quiet' cannot be used with '--json'"),
+    ] {
+        ctenter(args).run().expect_one_line_error().expect_stderr_contains(says);
+    }
+    ctenter([] as [&str; 0]).run().expect_stderr_contains("Usage: ctenter [OPTIONS] <COMMAND>");
 }
 
 #[test]

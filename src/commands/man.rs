@@ -42,7 +42,8 @@ pub fn run(subcommand: Option<&str>) -> anyhow::Result<i32> {
     if cmd.get_arguments().any(|arg| !arg.is_hide_set()) {
         man.render_options_section(&mut out)?;
     }
-    if cmd.has_subcommands() {
+    // clap's `help` lists `help <SUBCOMMAND>` forms, which have no pages of their own.
+    if cmd.has_subcommands() && subcommand != Some("help") {
         man.render_subcommands_section(&mut out)?;
     }
     if matches!(subcommand, None | Some("enter")) {

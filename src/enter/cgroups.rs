@@ -216,11 +216,6 @@ impl CgroupJoin {
         self.unified.as_ref().map(|unified| unified.dir.as_fd())
     }
 
-    /// The v2 cgroup's directory, for errors.
-    pub fn unified_path(&self) -> Option<&std::path::Path> {
-        self.unified.as_ref().map(|unified| unified.path.as_path())
-    }
-
     /// In the child of a successful `fork_into_cgroup`: the v2 cgroup needs no write.
     pub fn born_in_unified(&mut self) {
         if let Some(unified) = &mut self.unified {

@@ -28,7 +28,8 @@ pub struct ExecFailure {
 /// no such refusal either.
 pub fn login_shell_candidate(shell: &str) -> bool {
     let name = shell.rsplit('/').next().unwrap_or(shell);
-    shell.starts_with('/') && !matches!(name, "nologin" | "false" | "true" | "sync" | "halt" | "shutdown")
+    shell.starts_with('/')
+        && !matches!(name, "" | "nologin" | "false" | "true" | "sync" | "halt" | "shutdown")
 }
 
 /// Replaces this process with the command; returns only on failure, with the exit code the shell
@@ -36,8 +37,12 @@ pub fn login_shell_candidate(shell: &str) -> bool {
 pub fn exec(spec: &CommandSpec, env: &[CString], path_var: &[u8], passwd_shell: Option<&str>) -> ExecFailure {
     let argv = match spec {
         CommandSpec::LoginShell => {
-            let usable =
-                |shell: &&str| login_shell_candidate(shell) && access(*shell, AccessFlags::X_OK).is_ok();
+            // A regular, executable file: access(2) says X_OK for directories too.
+            let usable = |shell: &&str| {
+                login_shell_candidate(shell)
+                    && std::fs::metadata(shell).is_ok_and(|m| m.is_file())
+                    && access(*shell, AccessFlags::X_OK).is_ok()
+            };
             let path =
                 passwd_shell.filter(usable).or_else(|| Some("/bin/bash").filter(usable)).unwrap_or("/bin/sh");
             let name = path.rsplit('/').next().unwrap_or(path);
@@ -96,7 +101,9 @@ mod tests {
         for shell in ["/bin/bash", "/bin/ash", "/usr/bin/zsh"] {
             assert!(login_shell_candidate(shell), "{shell}");
         }
-        for shell in ["/usr/sbin/nologin", "/sbin/nologin", "/bin/false", "/bin/sync", "bash", ""] {
+        for shell in
+            ["/usr/sbin/nologin", "/sbin/nologin", "/bin/false", "/bin/sync", "bash", "", "/", "/bin/"]
+        {
             assert!(!login_shell_candidate(shell), "{shell}");
         }
     }

@@ -17,7 +17,6 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
-use std::path::Path;
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
@@ -29,7 +28,6 @@ use crate::namespace::{self, NsKind, PlanError};
 use crate::procroot::{ENVIRON_READ_LIMIT, ProcError, ProcRoot};
 use crate::resolver::{Found, ProcessInfo, cgroup};
 use crate::sys::{self, Forked};
-use cgroups::CgroupError;
 use confine::{ConfineError, Confinement};
 use plan::{EnterPlan, PlanInputs};
 
@@ -271,27 +269,26 @@ fn prepare_and_fork(
 }
 
 /// Forks the joiner, born in the init's cgroup v2 directory when there is one to join (see
-/// `cgroups::CgroupJoin`), else a plain fork; the joiner moves itself into the rest.
+/// `cgroups::CgroupJoin`), else a plain fork; the joiner moves itself into the rest. When clone3
+/// can't do it (an old kernel, a seccomp filter refusing clone3), a plain fork, and the joiner
+/// writes `cgroup.procs`, whose own error then names the cgroup.
 fn fork_joiner(confinement: Option<&mut Confinement>) -> Result<Forked, EnterError> {
-    let Some(confinement) = confinement else { return sys::fork().map_err(EnterError::Fork) };
-    let forked = match confinement.cgroups.unified_dir() {
-        Some(dir) => sys::fork_into_cgroup(dir).map_err(|err| match err.raw_os_error() {
-            Some(libc::ENOMEM | libc::EAGAIN) => EnterError::Fork(err),
-            _ => EnterError::Confine(ConfineError::Cgroup(CgroupError::Join {
-                path: confinement.cgroups.unified_path().unwrap_or(Path::new("/")).display().to_string(),
-                reason: err.to_string(),
-            })),
-        })?,
-        None => None,
-    };
-    match forked {
-        Some(Forked::Child) => {
-            confinement.cgroups.born_in_unified();
-            Ok(Forked::Child)
+    if let Some(confinement) = confinement
+        && let Some(dir) = confinement.cgroups.unified_dir()
+    {
+        match sys::fork_into_cgroup(dir) {
+            Ok(Forked::Child) => {
+                confinement.cgroups.born_in_unified();
+                return Ok(Forked::Child);
+            }
+            Ok(parent) => return Ok(parent),
+            Err(err) if matches!(err.raw_os_error(), Some(libc::ENOMEM | libc::EAGAIN)) => {
+                return Err(EnterError::Fork(err));
+            }
+            Err(_) => {}
         }
-        Some(parent) => Ok(parent),
-        None => sys::fork().map_err(EnterError::Fork),
     }
+    sys::fork().map_err(EnterError::Fork)
 }
 
 /// Runtimes name their init's stages before it execs the container's process (runc's nsexec

@@ -35,14 +35,16 @@ pub(super) fn read(root: &StateRoot, container: &Lookup<'_>, state: &mut Contain
 /// At most this many container directories are looked at for the not-found hint.
 const ON_DISK_LIMIT: usize = 4096;
 
-/// A Docker container on disk that `needle` names (name, full ID or ID prefix) although /proc has
-/// no process of it: `(name, id)`. Only for the error message, never a match (its files may
-/// even still say "Running" after a crash).
+/// A Docker container on disk that `needle` names although /proc has no process of it:
+/// `(name, id)`, by exact ID, else exact name, else unique ID prefix. Only for the error message,
+/// never a match (its files may even still say "Running" after a crash).
 pub(super) fn on_disk(root: &StateRoot, needle: &str) -> Option<(String, String)> {
     let dir = "/var/lib/docker/containers";
     let needle_id = needle.to_ascii_lowercase();
     let hex = !needle.is_empty() && needle.bytes().all(|b| b.is_ascii_hexdigit());
     let name = needle.trim_start_matches('/');
+    let mut by_name = None;
+    let mut by_prefix = Vec::new();
     let entries = std::fs::read_dir(root.path(dir)).ok()?;
     for entry in entries.flatten().take(ON_DISK_LIMIT) {
         let Some(id) = entry.file_name().to_str().map(str::to_string) else { continue };
@@ -53,11 +55,16 @@ pub(super) fn on_disk(root: &StateRoot, needle: &str) -> Option<(String, String)
             continue;
         }
         let its_name = config["Name"].as_str().unwrap_or_default().trim_start_matches('/').to_string();
-        if its_name == name || (hex && id.starts_with(&needle_id)) {
+        if hex && id == needle_id {
             return Some((its_name, id));
         }
+        if !its_name.is_empty() && its_name == name {
+            by_name = Some((its_name, id));
+        } else if hex && id.starts_with(&needle_id) {
+            by_prefix.push((its_name, id));
+        }
     }
-    None
+    by_name.or_else(|| (by_prefix.len() == 1).then(|| by_prefix.remove(0)))
 }
 
 /// The environment `docker exec` gives: HOSTNAME from the container's configured hostname, then
@@ -74,6 +81,28 @@ fn exec_env(hostname: Option<&str>, env: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn on_disk_prefers_an_exact_id_then_a_name_then_a_unique_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = StateRoot::new(dir.path());
+        let ids = ["aa11", "aa22", "bb33", "cc44"];
+        for (id, name) in ids.iter().zip(["/web", "/bb3", "/db", ""]) {
+            let path = dir.path().join(format!("var/lib/docker/containers/{id}"));
+            std::fs::create_dir_all(&path).unwrap();
+            let config = serde_json::json!({"ID": id, "Name": name});
+            std::fs::write(path.join("config.v2.json"), config.to_string()).unwrap();
+        }
+        let found = |needle| on_disk(&root, needle).map(|(name, id)| format!("{name} {id}"));
+        assert_eq!(found("web").as_deref(), Some("web aa11"));
+        assert_eq!(found("/db").as_deref(), Some("db bb33"));
+        assert_eq!(found("BB33").as_deref(), Some("db bb33"), "an exact ID, any case");
+        assert_eq!(found("bb3").as_deref(), Some("bb3 aa22"), "a name beats a prefix");
+        assert_eq!(found("cc").as_deref(), Some(" cc44"));
+        assert_eq!(found("aa"), None, "an ambiguous prefix names nothing");
+        assert_eq!(found("/"), None, "an empty name is no name");
+        assert_eq!(found("zz"), None);
+    }
 
     #[test]
     fn exec_env_has_the_hostname_unless_the_config_sets_it() {

@@ -111,17 +111,15 @@ pub fn lookup(root: &StateRoot, container: &Lookup<'_>) -> ContainerState {
         Engine::Kubernetes => {
             // Whose files name the container says which runtime made it (issue: "the engine is
             // `kubernetes` until on-disk state says more").
-            state.engine = oci::read_bundle(root, container, &mut state);
+            state.engine =
+                oci::read_bundle(root, container, &mut state).filter(|_| !state.sources.is_empty());
             if state.sources.is_empty() {
                 oci::read_storage(root, container, &mut state);
-                state.engine = Some(Engine::CriO);
+                state.engine = (!state.sources.is_empty()).then_some(Engine::CriO);
             }
             if state.sources.is_empty() {
                 docker::read(root, container, &mut state);
-                state.engine = Some(Engine::Docker);
-            }
-            if state.sources.is_empty() {
-                state.engine = None;
+                state.engine = (!state.sources.is_empty()).then_some(Engine::Docker);
             }
         }
         // Their names are their IDs, from the cgroup path.
