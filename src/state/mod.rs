@@ -113,6 +113,10 @@ pub fn lookup(root: &StateRoot, container: &Lookup<'_>) -> ContainerState {
             // `kubernetes` until on-disk state says more").
             state.engine =
                 oci::read_bundle(root, container, &mut state).filter(|_| !state.sources.is_empty());
+            // cri-dockerd: a bundle in dockerd's containerd; the names (`k8s_...`) are Docker's.
+            if state.engine == Some(Engine::Docker) {
+                docker::read(root, container, &mut state);
+            }
             if state.sources.is_empty() {
                 oci::read_storage(root, container, &mut state);
                 state.engine = (!state.sources.is_empty()).then_some(Engine::CriO);
