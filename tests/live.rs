@@ -69,12 +69,7 @@ fn ls_json_shows_the_container_as_docker_does() {
     }
     let c = TestContainer::start(&[], &["sleep", "596"]);
     let run = ctenter(["ls", "--json"]).run();
-    run.expect_success();
-    let all: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("JSON array");
-    let mine = all
-        .iter()
-        .find(|e| e["id"] == c.id.as_str())
-        .unwrap_or_else(|| panic!("{}", run.report("container missing")));
+    let mine = run.listed(&c.id);
     assert_eq!(mine["pid"], c.pid());
     assert_eq!(mine["engine"], "docker");
     assert_eq!(mine["command"], "sleep 596");
@@ -381,10 +376,7 @@ fn nested_cgroup_container_has_its_parent() {
     let parent = format!("--cgroup-parent=/docker/{}/docker", outer.id);
     let inner = TestContainer::start(&[&parent, "--hostname", "ct-inner"], &["sleep", "582"]);
     let run = ctenter(["ls", "--json"]).run();
-    let all: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
-    let find = |id: &str| {
-        all.iter().find(|e| e["id"] == id).cloned().unwrap_or_else(|| panic!("{}", run.report(id)))
-    };
+    let find = |id: &str| run.listed(id);
     assert_eq!(find(&inner.id)["parent"], outer.id.as_str());
     assert_eq!(find(&inner.id)["pid"], inner.pid());
     assert_eq!(find(&outer.id)["pid"], outer.pid());

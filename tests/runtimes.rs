@@ -9,12 +9,7 @@ use crate::util::runtimes::{
 
 /// `ls --json`'s entry for `id`, with the run's report when it is missing.
 fn listed(id: &str) -> serde_json::Value {
-    let run = ctenter(["ls", "--json"]).run();
-    run.expect_success();
-    let all: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("JSON array");
-    all.into_iter()
-        .find(|e| e["id"] == id)
-        .unwrap_or_else(|| panic!("{}", run.report(&format!("{id} not listed"))))
+    ctenter(["ls", "--json"]).run().listed(id)
 }
 
 #[test]

@@ -107,16 +107,12 @@ fn debug_container_with_host_pids_and_its_own_cgroupns_lists_and_enters() {
     docker_exec(&debug, &["cat", "/proc/self/cgroup"]).expect_success().expect_stdout_contains(":/\n");
 
     let ls = docker_exec(&debug, &["/ctenter", "ls", "--json"]);
-    ls.expect_success();
-    let all: Vec<serde_json::Value> = serde_json::from_str(&ls.stdout).expect("JSON array");
-    let seen = all
-        .iter()
-        .find(|c| c["id"] == target.id.as_str())
-        .unwrap_or_else(|| panic!("{}", ls.report("target container missing")));
+    let seen = ls.listed(&target.id);
     assert_eq!(seen["engine"], "docker");
     assert_eq!(seen["pid"], target.pid(), "same pid namespace as the host");
     let cgroup = seen["cgroup"].as_str().unwrap();
     assert!(cgroup.starts_with("/..") && cgroup.ends_with(&target.id), "cgroup {cgroup}");
+    let all: Vec<serde_json::Value> = serde_json::from_str(&ls.stdout).expect("JSON array");
     assert!(
         all.iter().all(|c| c["id"] != debug.id.as_str()),
         "{}",

@@ -148,6 +148,16 @@ impl Run {
 
     /// ctenter's own failures are one line (`ctenter: ...`), except the candidate list of an
     /// ambiguous match.
+    /// This `ls --json` run's entry for container `id`; fails with the report when it is missing.
+    #[track_caller]
+    pub fn listed(&self, id: &str) -> serde_json::Value {
+        self.expect_success();
+        let all: Vec<serde_json::Value> = serde_json::from_str(&self.stdout).expect("JSON array");
+        all.into_iter()
+            .find(|e| e["id"] == id)
+            .unwrap_or_else(|| panic!("{}", self.report(&format!("{id} not listed"))))
+    }
+
     #[track_caller]
     pub fn expect_one_line_error(&self) -> &Self {
         self.expect_code(125);
